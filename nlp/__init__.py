@@ -1,0 +1,1 @@
+"""Pain points from research text: spaCy pipelines per language, redaction, step linking, evaluation."""

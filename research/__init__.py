@@ -1,0 +1,1 @@
+"""Research evidence in: readers for transcripts and participants, column detection, the repository."""

@@ -1,0 +1,131 @@
+"""Guardrails against hostile or broken files: size limits, zip bombs, XML entities, formulas.
+
+Every reader calls these before parsing. Limits can be raised through environment variables
+(``RECORRIDO_MAX_UPLOAD_MB``, ``RECORRIDO_MAX_EXPANDED_MB``) or arguments.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import zipfile
+from pathlib import Path
+
+from research.errors import InputError
+
+__all__ = [
+    "max_upload_bytes", "max_expanded_bytes", "check_size", "check_zip_archive",
+    "read_gzip_limited", "neutralise_formula", "FORMULA_PREFIXES",
+]
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_MAX_RATIO = 200  # compressed -> expanded; real xlsx/docx files stay far below this
+
+
+def max_upload_bytes() -> int:
+    """Largest accepted input file, in bytes (env ``RECORRIDO_MAX_UPLOAD_MB``, default 200)."""
+    return int(float(os.environ.get("RECORRIDO_MAX_UPLOAD_MB", "200")) * 1024 * 1024)
+
+
+def max_expanded_bytes() -> int:
+    """Largest accepted expanded size of a compressed input (env ``RECORRIDO_MAX_EXPANDED_MB``, default 1024)."""
+    return int(float(os.environ.get("RECORRIDO_MAX_EXPANDED_MB", "1024")) * 1024 * 1024)
+
+
+def check_size(path: str | Path, limit: int | None = None) -> int:
+    """Raise :class:`InputError` if the file is empty or larger than ``limit``; return its size.
+
+    Raises
+    ------
+    InputError
+        The file is missing, empty or too large.
+    """
+    p = Path(path)
+    limit = max_upload_bytes() if limit is None else limit
+    if not p.exists():
+        raise InputError("file not found", "check the path and the file name", file=p.name)
+    if p.is_dir():
+        raise InputError("this is a folder, not a file", "give the path of a file", file=p.name)
+    size = p.stat().st_size
+    if size == 0:
+        raise InputError("the file is empty", "export the file again with its contents", file=p.name)
+    if size > limit:
+        raise InputError(f"the file is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit",
+                         "split it, or raise RECORRIDO_MAX_UPLOAD_MB", file=p.name)
+    return size
+
+
+def check_zip_archive(source: str | Path | bytes, name: str, limit: int | None = None) -> None:
+    """Check a zip container (xlsx, docx) before parsing: valid, not encrypted, not a bomb.
+
+    Raises
+    ------
+    InputError
+        Not a zip (wrong extension or encrypted Office file), encrypted members, or an
+        expanded size over ``limit`` or a suspicious compression ratio.
+    """
+    limit = max_expanded_bytes() if limit is None else limit
+    data = io.BytesIO(source) if isinstance(source, bytes) else source
+    try:
+        with zipfile.ZipFile(data) as zf:
+            infos = zf.infolist()
+            total = sum(i.file_size for i in infos)
+            packed = sum(i.compress_size for i in infos) or 1
+            if any(i.flag_bits & 0x1 for i in infos):
+                raise InputError("the file is encrypted", "save an unprotected copy and import that", file=name)
+            if total > limit or (total > 50 * 1024 * 1024 and total / packed > _MAX_RATIO):
+                raise InputError(f"the file expands to {total / 1e6:.0f} MB, which looks like a zip bomb",
+                                 "check where the file came from; re-save it from Excel or Word", file=name)
+    except zipfile.BadZipFile:
+        if _is_ole(source):
+            raise InputError("the workbook is password-protected or in the old binary format",
+                             "remove the password (or save as .xlsx) and import again", file=name) from None
+        raise InputError("the file is not a valid Office document (not a zip archive)",
+                         "check the extension matches the content, or re-save it", file=name) from None
+
+
+def _is_ole(source: str | Path | bytes) -> bool:
+    head = source[:8] if isinstance(source, bytes) else Path(source).open("rb").read(8)
+    return head == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def read_gzip_limited(path: str | Path, limit: int | None = None) -> bytes:
+    """Decompress a ``.gz`` file, refusing to expand past ``limit`` bytes.
+
+    Raises
+    ------
+    InputError
+        The file is not gzip or expands past the limit.
+    """
+    limit = max_expanded_bytes() if limit is None else limit
+    name = Path(path).name
+    out = io.BytesIO()
+    try:
+        with gzip.open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                out.write(chunk)
+                if out.tell() > limit:
+                    raise InputError(f"the file expands past {limit / 1e6:.0f} MB",
+                                     "check where it came from; raise RECORRIDO_MAX_EXPANDED_MB if it is genuine",
+                                     file=name)
+    except (OSError, EOFError) as exc:
+        raise InputError(f"not a readable gzip file ({exc})", "decompress it and check its contents", file=name) from None
+    return out.getvalue()
+
+
+def neutralise_formula(value):
+    """Make text safe to put in a spreadsheet cell: prefix formula-like text with an apostrophe.
+
+    Non-strings pass through unchanged.
+
+    Examples
+    --------
+    >>> neutralise_formula("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> neutralise_formula("-5 días"), neutralise_formula(5), neutralise_formula("ok")
+    ("'-5 días", 5, 'ok')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value

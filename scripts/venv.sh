@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Create .venv and install the pinned runtime and test requirements (offline-safe afterwards).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-test.txt
+touch .venv/.installed
