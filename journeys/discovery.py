@@ -1,0 +1,442 @@
+"""Event-log discovery: directly-follows counts and times, start/end activities, variants, case durations.
+
+Semantics (DESIGN.md §8; the same as PM4Py's pandas path, so results can be checked against it):
+
+- Rows whose case, activity or timestamp is missing are ignored (PM4Py's ``format_dataframe``
+  drops them).
+- Events are ordered by case, then timestamp, then original row (a stable sort): two events of one
+  case with the same timestamp keep their order in the table.
+- A directly-follows pair is two consecutive events of one case; its time is the seconds from the
+  first to the second. Lifecycle values (start/complete) do not merge events: each row is an event.
+- Per edge: count, and the mean, median, min, max, sum and sample standard deviation (``ddof=1``,
+  ``None`` for an edge seen once) of its times.
+- A variant is the sequence of activities of a case; a case's duration is the seconds from its
+  first to its last event.
+- Timestamps are compared in UTC; naive timestamps are taken as UTC.
+
+Everything is columnar: activities and cases are factorised to integer codes, the table is sorted
+once, and each result is an aggregation over arrays (no Python loop over events). This module is
+the only place where event-log aggregation lives, so it can gain a DuckDB or Spark backend later
+without touching its callers (DESIGN.md §9).
+
+Touchpoints: ``activity`` may be a list of columns, e.g. ``["activity", "channel"]``; the key is
+the values joined with ``" @ "`` (``"Pay fee @ web"``). A missing second value leaves the first
+alone (``"Pay fee"``). Callers may also build their own key column and pass its name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "directly_follows", "start_activities", "end_activities", "variants", "case_durations",
+    "discover", "touchpoint_key", "TOUCHPOINT_SEPARATOR", "EDGE_COLUMNS",
+]
+
+TOUCHPOINT_SEPARATOR = " @ "
+EDGE_COLUMNS = ("source", "target", "count", "mean_seconds", "median_seconds", "min_seconds",
+                "max_seconds", "sum_seconds", "stdev_seconds")
+
+
+@dataclass
+class _Log:
+    """A log sorted by case, timestamp, row; everything as integer arrays."""
+
+    act: np.ndarray          # activity code per event (sorted order)
+    labels: np.ndarray       # activity label per code (object array)
+    ts: np.ndarray           # int64 nanoseconds since epoch, UTC (sorted order)
+    case_starts: np.ndarray  # index of each case's first event
+    case_ends: np.ndarray    # index of each case's last event
+    case_labels: np.ndarray  # case id per case (object array)
+
+    @property
+    def n_events(self) -> int:
+        return len(self.act)
+
+    @property
+    def n_cases(self) -> int:
+        return len(self.case_starts)
+
+
+def touchpoint_key(events: pd.DataFrame, columns, separator: str = TOUCHPOINT_SEPARATOR) -> pd.Series:
+    """One text key per event from several columns, e.g. activity × channel.
+
+    Parameters
+    ----------
+    events : DataFrame
+    columns : list of str
+        Columns to join, in order.
+    separator : str
+        Placed between the values (default ``" @ "``).
+
+    Returns
+    -------
+    Series of object
+        ``"activity @ channel"``; an empty or missing later value is left out; a missing first
+        value gives a missing key.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"activity": ["Pay", "Pay", None], "channel": ["web", None, "office"]})
+    >>> touchpoint_key(ev, ["activity", "channel"]).tolist()
+    ['Pay @ web', 'Pay', None]
+    """
+    columns = list(columns)
+    codes = []
+    uniques = []
+    for col in columns:
+        c, u = pd.factorize(events[col], use_na_sentinel=True)
+        codes.append(c.astype(np.int64))
+        uniques.append(np.asarray(u, dtype=object))
+    # combine codes, build labels only for the distinct combinations (fast on big logs)
+    combined = np.zeros(len(events), dtype=np.int64)
+    for c, u in zip(codes, uniques):
+        combined = combined * (len(u) + 1) + (c + 1)
+    ucodes, inverse = np.unique(combined, return_inverse=True)
+    labels = []
+    for code in ucodes.tolist():
+        parts = []
+        for u in reversed(uniques):
+            base = len(u) + 1
+            code, digit = divmod(code, base)
+            parts.append(None if digit == 0 else u[digit - 1])
+        parts.reverse()
+        first, rest = parts[0], parts[1:]
+        if first is None or (isinstance(first, float) and np.isnan(first)):
+            labels.append(None)
+            continue
+        text = str(first)
+        for p in rest:
+            if p is not None and str(p).strip() != "":
+                text += separator + str(p)
+        labels.append(text)
+    return pd.Series(np.asarray(labels, dtype=object)[inverse.reshape(-1)], index=events.index,
+                     dtype=object)
+
+
+def _timestamps_ns(values: pd.Series) -> np.ndarray:
+    """int64 ns since the epoch in UTC (naive = UTC); NaT becomes INT64 min."""
+    s = values
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        s = s.dt.tz_convert("UTC").dt.tz_localize(None)
+    elif not pd.api.types.is_datetime64_dtype(s.dtype):
+        s = pd.to_datetime(s, utc=True, format="ISO8601").dt.tz_localize(None)
+    return s.to_numpy(dtype="datetime64[ns]").view(np.int64)
+
+
+def _prepare(events: pd.DataFrame, case: str, activity, timestamp: str) -> _Log:
+    if isinstance(activity, (list, tuple)):
+        act_col = touchpoint_key(events, activity)
+    else:
+        act_col = events[activity]
+    # cases in sorted order, as PM4Py sorts them: same summation order, bit-identical floats
+    case_codes, case_uniques = pd.factorize(events[case], use_na_sentinel=True, sort=True)
+    act_codes, act_uniques = pd.factorize(act_col, use_na_sentinel=True)
+    ts = _timestamps_ns(events[timestamp])
+    nat = np.iinfo(np.int64).min
+    valid = (case_codes >= 0) & (act_codes >= 0) & (ts != nat)
+    if not valid.all():
+        case_codes, act_codes, ts = case_codes[valid], act_codes[valid], ts[valid]
+    # stable: timestamp order within case, then original row order
+    order = np.argsort(ts, kind="stable")
+    order = order[np.argsort(case_codes[order], kind="stable")]
+    c = case_codes[order]
+    n = len(c)
+    if n:
+        boundary = np.flatnonzero(c[1:] != c[:-1]) + 1
+        starts = np.concatenate(([0], boundary))
+        ends = np.concatenate((boundary - 1, [n - 1]))
+    else:
+        starts = ends = np.zeros(0, dtype=np.int64)
+    return _Log(act=act_codes[order].astype(np.int64), labels=np.asarray(act_uniques, dtype=object),
+                ts=ts[order], case_starts=starts, case_ends=ends,
+                case_labels=np.asarray(case_uniques, dtype=object)[c[starts]] if n else
+                np.zeros(0, dtype=object))
+
+
+def _seconds(delta_ns: np.ndarray) -> np.ndarray:
+    """Seconds as float, computed the way PM4Py does (days, seconds, µs, ns parts) for equal floats."""
+    days, rem = np.divmod(delta_ns, 86_400_000_000_000)
+    secs, rem = np.divmod(rem, 1_000_000_000)
+    micros, nanos = np.divmod(rem, 1_000)
+    whole = (86400 * days + secs).astype(np.float64)
+    return whole + 1e-6 * micros.astype(np.float64) + 1e-9 * nanos.astype(np.float64)
+
+
+def _edges(log: _Log) -> pd.DataFrame:
+    n_act = len(log.labels)
+    same = np.ones(max(log.n_events - 1, 0), dtype=bool)
+    same[log.case_ends[:-1]] = False  # the last event of a case is followed by another case
+    src = log.act[:-1][same]
+    tgt = log.act[1:][same]
+    secs = _seconds(log.ts[1:][same] - log.ts[:-1][same])
+    pair = src * n_act + tgt
+    if len(pair) == 0:
+        return pd.DataFrame({c: pd.Series(dtype=object if c in ("source", "target") else float)
+                             for c in EDGE_COLUMNS})
+    grouped = pd.Series(secs).groupby(pair, sort=True)
+    agg = grouped.agg(["count", "mean", "median", "min", "max", "sum", "std"])
+    keys = agg.index.to_numpy()
+    out = pd.DataFrame({
+        "source": log.labels[keys // n_act],
+        "target": log.labels[keys % n_act],
+        "count": agg["count"].to_numpy(dtype=np.int64),
+        "mean_seconds": agg["mean"].to_numpy(),
+        "median_seconds": agg["median"].to_numpy(),
+        "min_seconds": agg["min"].to_numpy(),
+        "max_seconds": agg["max"].to_numpy(),
+        "sum_seconds": agg["sum"].to_numpy(),
+        "stdev_seconds": agg["std"].to_numpy(),
+    })
+    return out
+
+
+def directly_follows(events: pd.DataFrame, *, case: str = "case_id", activity="activity",
+                     timestamp: str = "timestamp") -> pd.DataFrame:
+    """Directly-follows edges with counts and times between consecutive events of a case.
+
+    Parameters
+    ----------
+    events : DataFrame
+        One row per event.
+    case, timestamp : str
+        Column names (defaults: the canonical ``case_id`` and ``timestamp``).
+    activity : str or list of str
+        Activity column, or several columns joined into a touchpoint key (see module notes).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``EDGE_COLUMNS``: ``source``, ``target``, ``count`` and the ``mean``, ``median``,
+        ``min``, ``max``, ``sum`` and sample ``stdev`` (NaN for one observation) of the seconds
+        between the two events. Sorted by count (descending), then source and target.
+
+    Examples
+    --------
+    Two cases: a → b → c and a → c (the rows are unsorted, the timestamps decide):
+
+    >>> ev = pd.DataFrame({"case_id": ["1", "1", "2", "1", "2"],
+    ...                    "activity": ["b", "a", "a", "c", "c"],
+    ...                    "timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 09:00",
+    ...                        "2024-01-02 09:00", "2024-01-01 12:00", "2024-01-02 09:30"], utc=True)})
+    >>> df = directly_follows(ev)
+    >>> df[["source", "target", "count", "mean_seconds"]].values.tolist()
+    [['a', 'b', 1, 3600.0], ['a', 'c', 1, 1800.0], ['b', 'c', 1, 7200.0]]
+    """
+    edges = _edges(_prepare(events, case, activity, timestamp))
+    return _sort_edges(edges)
+
+
+def _sort_edges(edges: pd.DataFrame) -> pd.DataFrame:
+    if edges.empty:
+        return edges.reset_index(drop=True)
+    keys = pd.DataFrame({"c": -edges["count"].to_numpy(), "s": edges["source"].astype(str).to_numpy(),
+                         "t": edges["target"].astype(str).to_numpy()})
+    order = keys.sort_values(["c", "s", "t"], kind="stable").index.to_numpy()
+    return edges.iloc[order].reset_index(drop=True)
+
+
+def _endpoint_counts(log: _Log, idx: np.ndarray) -> dict:
+    counts = np.bincount(log.act[idx], minlength=len(log.labels))
+    nz = np.flatnonzero(counts)
+    nz = nz[np.argsort(-counts[nz], kind="stable")]
+    return {log.labels[i]: int(counts[i]) for i in nz}
+
+
+def start_activities(events: pd.DataFrame, *, case: str = "case_id", activity="activity",
+                     timestamp: str = "timestamp") -> dict:
+    """How many cases start with each activity (most frequent first).
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"case_id": [1, 1, 2], "activity": ["a", "b", "b"],
+    ...                    "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-01"])})
+    >>> start_activities(ev)
+    {'a': 1, 'b': 1}
+    """
+    log = _prepare(events, case, activity, timestamp)
+    return _endpoint_counts(log, log.case_starts)
+
+
+def end_activities(events: pd.DataFrame, *, case: str = "case_id", activity="activity",
+                   timestamp: str = "timestamp") -> dict:
+    """How many cases end with each activity (most frequent first).
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"case_id": [1, 1, 2], "activity": ["a", "b", "b"],
+    ...                    "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-01"])})
+    >>> end_activities(ev)
+    {'b': 2}
+    """
+    log = _prepare(events, case, activity, timestamp)
+    return _endpoint_counts(log, log.case_ends)
+
+
+_HASH_MULT = np.uint64(0x9E3779B97F4A7C15)
+_HASH_MULT2 = np.uint64(0xC2B2AE3D27D4EB4F)
+
+
+def _variant_ids(log: _Log) -> tuple[np.ndarray, np.ndarray]:
+    """Variant id per case and a representative case per variant (exact, vectorised)."""
+    n_cases = log.n_cases
+    if n_cases == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    lengths = log.case_ends - log.case_starts + 1
+    case_of_event = np.repeat(np.arange(n_cases), lengths)
+    pos = np.arange(log.n_events) - log.case_starts[case_of_event]
+    # position-dependent mixing, summed per case (uint64 arithmetic wraps, as intended)
+    with np.errstate(over="ignore"):
+        x = (log.act.astype(np.uint64) + np.uint64(1)) * _HASH_MULT + pos.astype(np.uint64) * _HASH_MULT2
+        x ^= x >> np.uint64(29)
+        x *= _HASH_MULT
+        x ^= x >> np.uint64(32)
+        h = np.add.reduceat(x, log.case_starts)
+        h ^= lengths.astype(np.uint64) * _HASH_MULT2
+    variant, rep_first = _factorize_first(h)
+    rep = rep_first  # representative case of each variant
+    # verify exactly: every case equals its representative event by event
+    rep_case = rep[variant]
+    same_len = lengths == lengths[rep_case]
+    ok = bool(same_len.all())
+    if ok:
+        other = log.case_starts[rep_case][case_of_event] + pos
+        ok = bool((log.act[other] == log.act).all())
+    if not ok:  # a hash collision (practically never): fall back to exact tuples
+        keys = [tuple(log.act[s:e + 1].tolist()) for s, e in zip(log.case_starts, log.case_ends)]
+        variant, rep = _factorize_first(pd.Series(keys, dtype=object))
+    return variant, rep
+
+
+def _factorize_first(values) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of ``values`` and, per distinct value, the index of its first occurrence."""
+    codes, uniques = pd.factorize(values if isinstance(values, pd.Series) else pd.Series(values))
+    first = np.empty(len(uniques), dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # later writes win: the first index
+    return codes.astype(np.int64), first
+
+
+def _variant_list(log: _Log) -> list[dict]:
+    variant, rep = _variant_ids(log)
+    counts = np.bincount(variant, minlength=len(rep)) if len(rep) else np.zeros(0, dtype=np.int64)
+    starts = log.case_starts[rep]
+    lengths = log.case_ends[rep] - starts + 1
+    idx = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths) + np.arange(lengths.sum())
+    labels = log.labels[log.act[idx]].tolist()
+    bounds = np.cumsum(lengths).tolist()
+    seqs = []
+    prev = 0
+    for b in bounds:
+        seqs.append(labels[prev:b])
+        prev = b
+    order = sorted(range(len(seqs)), key=lambda i: (-int(counts[i]), [str(a) for a in seqs[i]]))
+    return [{"activities": seqs[i], "count": int(counts[i])} for i in order]
+
+
+def variants(events: pd.DataFrame, *, case: str = "case_id", activity="activity",
+             timestamp: str = "timestamp") -> list[dict]:
+    """The distinct activity sequences of the cases, most frequent first.
+
+    Returns
+    -------
+    list of dict
+        ``{"activities": [...], "count": n}``; ties by the activity sequence.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"case_id": ["x", "x", "y", "y", "z"], "activity": list("ababa"),
+    ...                    "timestamp": pd.to_datetime(["2024-01-01"] * 5)})
+    >>> variants(ev)
+    [{'activities': ['a', 'b'], 'count': 2}, {'activities': ['a'], 'count': 1}]
+    """
+    return _variant_list(_prepare(events, case, activity, timestamp))
+
+
+def _case_durations(log: _Log) -> pd.Series:
+    secs = _seconds(log.ts[log.case_ends] - log.ts[log.case_starts])
+    return pd.Series(secs, index=pd.Index(log.case_labels, name="case_id"), name="duration_seconds")
+
+
+def case_durations(events: pd.DataFrame, *, case: str = "case_id", activity="activity",
+                   timestamp: str = "timestamp") -> pd.Series:
+    """Seconds from the first to the last event of each case.
+
+    Returns
+    -------
+    Series of float
+        Indexed by case id, in sorted order.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"case_id": ["x", "x", "y"], "activity": ["a", "b", "a"],
+    ...                    "timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 10:05",
+    ...                                                 "2024-01-02 00:00"])})
+    >>> case_durations(ev).to_dict()
+    {'x': 300.0, 'y': 0.0}
+    """
+    return _case_durations(_prepare(events, case, activity, timestamp))
+
+
+def _none_if_nan(v):
+    v = float(v)
+    return None if np.isnan(v) else v
+
+
+def discover(events: pd.DataFrame, *, case: str = "case_id", activity="activity",
+             timestamp: str = "timestamp") -> dict:
+    """Everything ``python cli.py discover`` prints, as plain data.
+
+    Returns
+    -------
+    dict
+        ``cases``, ``events``, ``activities`` (sorted), ``start_activities``, ``end_activities``
+        (``{name: n}``, most frequent first), ``edges`` (list of dicts with ``EDGE_COLUMNS``;
+        ``stdev_seconds`` is None for an edge seen once), ``variants`` and ``case_durations``
+        (``mean_seconds``, ``median_seconds``, ``min_seconds``, ``max_seconds``; None when empty).
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"case_id": ["1", "1", "2", "2"], "activity": ["a", "b", "a", "b"],
+    ...                    "channel": ["web", "office", "web", "web"],
+    ...                    "timestamp": pd.to_datetime(["2024-01-01 09:00", "2024-01-01 10:00",
+    ...                                                 "2024-01-02 09:00", "2024-01-02 09:30"])})
+    >>> out = discover(ev)
+    >>> out["cases"], out["events"], out["start_activities"]
+    (2, 4, {'a': 2})
+    >>> e = out["edges"][0]
+    >>> e["source"], e["target"], e["count"], e["mean_seconds"], round(e["stdev_seconds"], 3)
+    ('a', 'b', 2, 2700.0, 1272.792)
+    >>> [e["target"] for e in discover(ev, activity=["activity", "channel"])["edges"]]
+    ['b @ office', 'b @ web']
+    """
+    log = _prepare(events, case, activity, timestamp)
+    edges = _sort_edges(_edges(log))
+    edge_records = []
+    for row in edges.itertuples(index=False):
+        edge_records.append({
+            "source": str(row.source), "target": str(row.target), "count": int(row.count),
+            "mean_seconds": float(row.mean_seconds), "median_seconds": float(row.median_seconds),
+            "min_seconds": float(row.min_seconds), "max_seconds": float(row.max_seconds),
+            "sum_seconds": float(row.sum_seconds), "stdev_seconds": _none_if_nan(row.stdev_seconds),
+        })
+    durations = _case_durations(log)
+    if len(durations):
+        dur = {"mean_seconds": float(durations.mean()), "median_seconds": float(durations.median()),
+               "min_seconds": float(durations.min()), "max_seconds": float(durations.max())}
+    else:
+        dur = {"mean_seconds": None, "median_seconds": None, "min_seconds": None, "max_seconds": None}
+    present = np.unique(log.act) if log.n_events else np.zeros(0, dtype=np.int64)
+    return {
+        "cases": int(log.n_cases),
+        "events": int(log.n_events),
+        "activities": sorted(str(a) for a in log.labels[present]),
+        "start_activities": {str(k): v for k, v in _endpoint_counts(log, log.case_starts).items()},
+        "end_activities": {str(k): v for k, v in _endpoint_counts(log, log.case_ends).items()},
+        "edges": edge_records,
+        "variants": [{"activities": [str(a) for a in v["activities"]], "count": v["count"]}
+                     for v in _variant_list(log)],
+        "case_durations": dur,
+    }

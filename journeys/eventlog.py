@@ -1,0 +1,655 @@
+"""Event-log readers: CSV, XLSX, XES (``.xes``, ``.xes.gz``) and Parquet → the ``events`` table.
+
+Every format ends in the same canonical table (``research.schema.EVENT_COLUMNS``) plus
+``source_row`` and any other attribute of the file, kept under its own name:
+
+- ``case_id`` and ``activity`` are text; ``timestamp`` is tz-aware UTC. Offsets are honoured
+  (mixed offsets across daylight-saving changes are fine); a timestamp without an offset is
+  taken as UTC, as PM4Py does.
+- ``source_row`` is where the event is in the file, 1-based: the data row of a CSV or Parquet
+  file (the header is not counted), the spreadsheet row of an XLSX sheet (as Excel shows it),
+  the event number of an XES file (in document order).
+- Rows are kept in file order; discovery (:mod:`journeys.discovery`) does the sorting.
+- Case-level attributes of XES traces become ``case:<name>`` columns, as in PM4Py. When the log
+  has no event-level channel, a case-level ``case:channel`` fills ``channel``.
+
+Column names are recognised in English and Spanish, case- and accent-insensitive, including
+the XES names (``case:concept:name``, ``concept:name``, ``time:timestamp``, ``org:resource``,
+``lifecycle:transition``). An explicit ``mapping`` (source column → field) overrides detection.
+
+Rows whose case, activity or timestamp is empty are left out and listed in
+``ImportResult.skipped`` (PM4Py drops them too); a timestamp that is present but cannot be read
+is an error naming the rows.
+
+XML is parsed with no DTD, no entities and no external references (defusedxml), and gzip files
+are decompressed under a size limit (``research.guards.read_gzip_limited``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from research.errors import InputError
+from research.guards import check_size, check_zip_archive, read_gzip_limited
+from research.result import ImportResult
+from research.schema import EVENT_COLUMNS
+
+__all__ = ["read_eventlog", "events_from_frame", "detect_event_columns", "parse_timestamps",
+           "FIELD_SYNONYMS", "REQUIRED_FIELDS"]
+
+REQUIRED_FIELDS = ("case_id", "activity", "timestamp")
+
+# Folded names (see ``_fold``) accepted for each canonical field, best first.
+FIELD_SYNONYMS = {
+    "case_id": (
+        "case concept name", "case id", "caseid", "case", "case number", "case no", "id case",
+        "caso", "id caso", "id del caso", "numero de caso", "expediente", "numero de expediente",
+        "no expediente", "n expediente", "id expediente", "tramite", "id tramite", "id del tramite",
+        "numero de tramite", "solicitud", "id solicitud", "numero de solicitud", "ticket",
+        "id ticket", "trace", "trace id", "traza",
+    ),
+    "activity": (
+        "concept name", "activity", "activity name", "actividad", "nombre de la actividad",
+        "paso", "step", "evento", "event", "event name", "nombre del evento", "tarea", "task",
+        "accion", "action", "etapa",
+    ),
+    "timestamp": (
+        "time timestamp", "timestamp", "fecha y hora", "fecha hora", "fecha/hora", "datetime",
+        "date time", "marca de tiempo", "complete timestamp", "end timestamp", "time", "fecha",
+        "date", "hora",
+    ),
+    "channel": ("channel", "canal", "case channel", "case canal"),
+    "resource": (
+        "org resource", "resource", "recurso", "funcionario", "funcionaria", "funcionario a",
+        "user", "usuario", "agent", "agente", "employee", "empleado", "operador", "operator",
+    ),
+    "agency": (
+        "agency", "entidad", "institucion", "institution", "organismo", "organization",
+        "organisation", "organizacion", "ministerio", "ministry", "dependencia",
+        "case agency", "case entidad", "case institucion",
+    ),
+    "lifecycle": ("lifecycle transition", "lifecycle", "transition", "ciclo de vida", "transicion"),
+}
+
+_ACCEPTED_HINT = {
+    "case_id": "case:concept:name, case id, caso, expediente, trámite",
+    "activity": "concept:name, activity, actividad, paso, evento",
+    "timestamp": "time:timestamp, timestamp, fecha, hora, fecha y hora",
+}
+
+_MAX_SKIPPED_LISTED = 100
+_TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
+_EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+_PARQUET_SUFFIXES = {".parquet", ".pq"}
+
+
+def _fold(name) -> str:
+    """Lower case, no accents, separators (space _ - . : /) collapsed to one space."""
+    text = unicodedata.normalize("NFKD", str(name))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return " ".join(re.split(r"[\s_\-.:/]+", text)).strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# column detection
+
+
+def detect_event_columns(columns, mapping: dict | None = None, *, file: str | None = None) -> dict:
+    """Map source columns to canonical event fields.
+
+    Parameters
+    ----------
+    columns : sequence of str
+        Column names as found in the file.
+    mapping : dict, optional
+        Explicit choices, ``{source_column: field}`` (``{field: source_column}`` is accepted
+        too). They win over detection.
+    file : str, optional
+        File name for error messages.
+
+    Returns
+    -------
+    dict
+        ``{source_column: field}`` for every field found.
+
+    Raises
+    ------
+    InputError
+        A required field (case, activity, timestamp) has no column, or ``mapping`` names a
+        column that does not exist. The message lists the columns found and the names accepted.
+
+    Examples
+    --------
+    >>> detect_event_columns(["Expediente", "Actividad", "Fecha y hora", "Canal"])
+    {'Expediente': 'case_id', 'Actividad': 'activity', 'Fecha y hora': 'timestamp', 'Canal': 'channel'}
+    >>> detect_event_columns(["case:concept:name", "concept:name", "time:timestamp", "case:channel"])["case:channel"]
+    'channel'
+    >>> detect_event_columns(["id", "what", "when"], {"id": "case_id", "what": "activity", "when": "timestamp"})
+    {'id': 'case_id', 'what': 'activity', 'when': 'timestamp'}
+    """
+    columns = [str(c) for c in columns]
+    fields = set(FIELD_SYNONYMS)
+    found: dict[str, str] = {}
+    for key, value in (mapping or {}).items():
+        key, value = str(key), str(value)
+        if value in fields and key in columns:
+            source, field = key, value
+        elif key in fields and value in columns:
+            source, field = value, key
+        else:
+            raise InputError(f"the column mapping {key}={value} names no column of the file "
+                             f"(columns found: {', '.join(columns) or 'none'})",
+                             "map an existing column to one of " + ", ".join(FIELD_SYNONYMS),
+                             file=file)
+        found = {s: f for s, f in found.items() if f != field}
+        found[source] = field
+    folded = {c: _fold(c) for c in columns}
+    for field, names in FIELD_SYNONYMS.items():
+        if field in found.values():
+            continue
+        for name in names:
+            hit = next((c for c in columns if folded[c] == name and c not in found), None)
+            if hit is not None:
+                found[hit] = field
+                break
+    missing = [f for f in REQUIRED_FIELDS if f not in found.values()]
+    if missing:
+        accepted = "; ".join(f"{f}: {_ACCEPTED_HINT[f]}" for f in missing)
+        raise InputError(
+            f"no {' / '.join(m.replace('_', ' ') for m in missing)} column "
+            f"(columns found: {', '.join(columns) or 'none'})",
+            f"name the column(s) as one of — {accepted} — or pass a mapping such as --map COLUMN={missing[0]}",
+            file=file)
+    order = {c: i for i, c in enumerate(columns)}
+    return dict(sorted(found.items(), key=lambda kv: order[kv[0]]))
+
+
+# ---------------------------------------------------------------------------------------------
+# timestamps
+
+_DAYFIRST_FORMATS = (
+    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M",
+    "%d-%m-%Y", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M", "%Y/%m/%d", "%d/%m/%Y %I:%M:%S %p", "%d/%m/%Y %I:%M %p",
+)
+
+
+def parse_timestamps(values, *, rows=None, file: str | None = None, column: str | None = None) -> pd.Series:
+    """Parse timestamps to tz-aware UTC; offsets honoured, no offset means UTC.
+
+    ISO 8601 first (with or without offset, mixed offsets allowed), then day-first
+    formats common in Spanish exports (``31/12/2024 14:05``), then a last per-value attempt.
+
+    Parameters
+    ----------
+    values : array-like
+        Strings, datetimes or pandas timestamps. Empty values become ``NaT``.
+    rows : array-like of int, optional
+        The ``source_row`` of each value, for error messages (default 1, 2, …).
+    file, column : str, optional
+        For error messages.
+
+    Returns
+    -------
+    Series of datetime64[ns, UTC]
+
+    Raises
+    ------
+    InputError
+        Some non-empty values cannot be read; the message names the first rows and how many.
+
+    Examples
+    --------
+    >>> parse_timestamps(["2024-03-31T01:30:00+01:00", "2024-03-31T03:30:00+02:00",
+    ...                   "2024-04-01 10:00"]).dt.strftime("%H:%M").tolist()
+    ['00:30', '01:30', '10:00']
+    >>> parse_timestamps(["31/12/2024 14:05"]).iloc[0]
+    Timestamp('2024-12-31 14:05:00+0000', tz='UTC')
+    """
+    s = pd.Series(values, copy=False).reset_index(drop=True)
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        return s.dt.tz_convert("UTC").dt.as_unit("ns")
+    if pd.api.types.is_datetime64_dtype(s.dtype):
+        return s.dt.tz_localize("UTC").dt.as_unit("ns")
+    obj = s.astype(object)
+    text_mask = obj.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False).astype(bool)
+    if text_mask.any():
+        obj = obj.where(~text_mask, obj.where(text_mask, "").astype(str).str.strip())
+        obj = obj.mask(text_mask & (obj == ""), None)
+    present = obj.notna().to_numpy()
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
+    if present.any():
+        todo = obj[present]
+        first = _to_utc(todo, format="ISO8601")
+        out.loc[first.index] = first
+        left = todo[first.isna()]
+        for fmt in _DAYFIRST_FORMATS:
+            if left.empty:
+                break
+            parsed = _to_utc(left, format=fmt)
+            ok = parsed.notna()
+            out.loc[parsed.index[ok]] = parsed[ok]
+            left = left[~ok]
+        if not left.empty:
+            parsed = left.map(_parse_one)
+            ok = parsed.notna()
+            out.loc[parsed.index[ok]] = pd.to_datetime(parsed[ok], utc=True).dt.as_unit("ns")
+            left = left[~ok]
+        if not left.empty:
+            row_numbers = (np.asarray(rows)[left.index] if rows is not None else left.index + 1).tolist()
+            shown = ", ".join(str(r) for r in row_numbers[:5])
+            more = f" and {len(row_numbers) - 5} more" if len(row_numbers) > 5 else ""
+            example = str(left.iloc[0])[:40]
+            raise InputError(
+                f"{len(row_numbers)} timestamp(s) cannot be read{f' in column {column}' if column else ''}"
+                f" (rows {shown}{more}; e.g. {example!r})",
+                "write them as 2024-05-31 14:05 (ISO 8601, optionally with an offset such as -05:00) "
+                "or 31/05/2024 14:05",
+                file=file, row=int(row_numbers[0]))
+    return out
+
+
+def _to_utc(values: pd.Series, **kwargs) -> pd.Series:
+    try:
+        parsed = pd.to_datetime(values, utc=True, errors="coerce", **kwargs)
+    except (ValueError, TypeError, OverflowError):
+        parsed = values.map(_parse_one)
+        parsed = pd.to_datetime(parsed, utc=True)
+    return parsed.dt.as_unit("ns")
+
+
+def _parse_one(value):
+    try:
+        ts = pd.Timestamp(value) if not isinstance(value, str) else pd.to_datetime(value, dayfirst=True)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if ts is pd.NaT:
+        return None
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+# ---------------------------------------------------------------------------------------------
+# raw frame -> canonical events
+
+
+def _is_blank(series: pd.Series) -> np.ndarray:
+    blank = np.array(series.isna().to_numpy(), dtype=bool)
+    if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+        stripped = series.astype(object).map(lambda v: isinstance(v, str) and not v.strip(), na_action="ignore")
+        blank |= stripped.fillna(False).astype(bool).to_numpy()
+    return blank
+
+
+def _as_text(series: pd.Series) -> pd.Series:
+    """Text labels; integral floats (Excel's 12.0) written as 12."""
+    def one(v):
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v).strip() if isinstance(v, str) else str(v)
+    return series.astype(object).map(one, na_action="ignore")
+
+
+def events_from_frame(raw: pd.DataFrame, mapping: dict | None = None, *, file: str = "<input>",
+                     rows=None, sheet: str | None = None, layout: str = "table") -> ImportResult:
+    """Turn a raw table (one row per event, any column names) into the canonical events table.
+
+    Parameters
+    ----------
+    raw : DataFrame
+        As read from the file, one row per event, original order.
+    mapping : dict, optional
+        ``{source_column: field}`` overrides (see :func:`detect_event_columns`).
+    file : str
+        File name for messages and the result.
+    rows : array-like of int, optional
+        ``source_row`` of each raw row (default 1, 2, …).
+    sheet : str, optional
+        Sheet name, for messages.
+    layout : str
+        Recorded in the result (``csv``, ``xlsx``, ``xes``, ``parquet``…).
+
+    Returns
+    -------
+    ImportResult
+        ``tables["events"]``: canonical columns, ``source_row``, then the other attributes.
+
+    Raises
+    ------
+    InputError
+        Missing required columns, unreadable timestamps, no events.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"Caso": ["7", "7", "8"], "Paso": ["Solicitar", "Pagar", "Solicitar"],
+    ...                     "Fecha": ["2024-01-02 10:00-05:00", "2024-01-02 11:00-05:00", ""],
+    ...                     "Canal": ["web", "oficina", "web"]})
+    >>> res = events_from_frame(raw, file="log.csv")
+    >>> res.tables["events"][["case_id", "activity", "channel", "source_row"]].values.tolist()
+    [['7', 'Solicitar', 'web', 1], ['7', 'Pagar', 'oficina', 2]]
+    >>> str(res.tables["events"]["timestamp"].iloc[0])
+    '2024-01-02 15:00:00+00:00'
+    >>> res.skipped[0]["row"], res.skipped[0]["reason"]
+    (3, 'empty timestamp')
+    """
+    raw = raw.reset_index(drop=True)
+    rows = np.arange(1, len(raw) + 1) if rows is None else np.asarray(rows)
+    if len(raw) == 0:
+        raise InputError("the file has a header but no events", "export the log again with its rows",
+                         file=file, sheet=sheet)
+    found = detect_event_columns(list(raw.columns), mapping, file=file)
+    by_field = {f: s for s, f in found.items()}
+    all_blank = np.all(np.column_stack([_is_blank(raw[c]) for c in raw.columns]), axis=1)
+    missing = {f: _is_blank(raw[by_field[f]]) for f in REQUIRED_FIELDS}
+    drop = all_blank.copy()
+    skipped: list[dict] = []
+    partial = ~all_blank & np.logical_or.reduce([missing[f] for f in REQUIRED_FIELDS])
+    for i in np.flatnonzero(partial):
+        empty = [f.replace("_", " ") for f in REQUIRED_FIELDS if missing[f][i]]
+        skipped.append({"sheet": sheet, "row": int(rows[i]), "reason": "empty " + " and ".join(empty)})
+    drop |= partial
+    if len(skipped) > _MAX_SKIPPED_LISTED:
+        extra = len(skipped) - _MAX_SKIPPED_LISTED
+        skipped = skipped[:_MAX_SKIPPED_LISTED] + [
+            {"sheet": sheet, "row": None, "reason": f"{extra} more rows with an empty case, activity or timestamp"}]
+    keep = ~drop
+    raw = raw.loc[keep].reset_index(drop=True)
+    rows = rows[keep]
+    if len(raw) == 0:
+        raise InputError("no events: every row lacks a case, an activity or a timestamp",
+                         "fill in the case, activity and timestamp of each event", file=file, sheet=sheet)
+    out = pd.DataFrame(index=raw.index)
+    out["case_id"] = _as_text(raw[by_field["case_id"]])
+    out["activity"] = _as_text(raw[by_field["activity"]])
+    out["timestamp"] = parse_timestamps(raw[by_field["timestamp"]], rows=rows, file=file,
+                                        column=by_field["timestamp"])
+    for field in ("channel", "resource", "agency", "lifecycle"):
+        if field in by_field:
+            col = raw[by_field[field]]
+            blank = _is_blank(col)
+            out[field] = _as_text(col).mask(blank, None)
+        else:
+            out[field] = None
+    out["source_row"] = rows.astype("int64")
+    for col in raw.columns:
+        if col not in found and col not in out.columns:
+            out[col] = raw[col].to_numpy()
+    return ImportResult(file=file, kind="eventlog", layout=layout, tables={"events": out},
+                        mapping=dict(found), skipped=skipped)
+
+
+# ---------------------------------------------------------------------------------------------
+# formats
+
+
+def _decode(data: bytes, name: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if len(data) > 1 and (data[1:200:2].count(0) > 40 or data[0:200:2].count(0) > 40):
+        return data.decode("utf-16-le" if data[1] == 0 else "utf-16-be", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data[:4096]:
+        raise InputError("this is not a text file", "export the log as CSV (UTF-8) or XLSX", file=name)
+    return data.decode("cp1252", errors="replace")
+
+
+def _sniff_delimiter(text: str) -> str:
+    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
+    if not lines:
+        return ","
+    header = lines[0]
+    best, best_score = ",", -1
+    for d in (",", ";", "\t", "|"):
+        counts = [ln.count(d) for ln in lines[:20]]
+        if header.count(d) == 0:
+            continue
+        consistent = sum(1 for c in counts if c == counts[0])
+        score = consistent * 1000 + header.count(d)
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def _read_csv(path: Path, mapping) -> ImportResult:
+    data = path.read_bytes()
+    text = _decode(data, path.name)
+    if not text.strip():
+        raise InputError("the file is empty", "export the log again with its contents", file=path.name)
+    delim = "\t" if path.suffix.lower() == ".tsv" else _sniff_delimiter(text)
+    try:
+        raw = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False,
+                          na_values=[], skip_blank_lines=True, quoting=csv.QUOTE_MINIMAL)
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise InputError(f"the CSV cannot be read ({' '.join(str(exc).split())})",
+                         "check the quotes and the delimiter, or export it again", file=path.name) from None
+    except pd.errors.EmptyDataError:
+        raise InputError("the file is empty", "export the log again with its contents", file=path.name) from None
+    raw.columns = [str(c).strip() for c in raw.columns]
+    return events_from_frame(raw, mapping, file=path.name, layout="csv")
+
+
+def _read_xlsx(path: Path, mapping) -> ImportResult:
+    from python_calamine import CalamineWorkbook
+
+    check_zip_archive(path, path.name)
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for broken workbooks
+        raise InputError(f"the workbook cannot be read ({type(exc).__name__})",
+                         "open it in Excel and save it again as .xlsx", file=path.name) from None
+    first_error: InputError | None = None
+    for sheet_name in wb.sheet_names:
+        try:
+            grid = wb.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        except Exception:  # noqa: BLE001 - a chart sheet or a broken one: try the next
+            continue
+        if not grid:
+            continue
+        header_idx = _find_header(grid, mapping)
+        if header_idx is None:
+            continue
+        header = [str(v).strip() if v not in (None, "") else f"column {j + 1}"
+                  for j, v in enumerate(grid[header_idx])]
+        body = grid[header_idx + 1:]
+        width = len(header)
+        body = [list(r[:width]) + [None] * (width - len(r)) for r in body]
+        raw = pd.DataFrame(body, columns=header, dtype=object)
+        raw = raw.replace("", None)
+        rows = np.arange(header_idx + 2, header_idx + 2 + len(raw))
+        try:
+            res = events_from_frame(raw, mapping, file=path.name, rows=rows, sheet=sheet_name, layout="xlsx")
+        except InputError as exc:
+            first_error = first_error or exc.located(sheet=sheet_name)
+            continue
+        res.skipped = [{"sheet": s, "row": None, "reason": "no event-log header"}
+                       for s in wb.sheet_names[:wb.sheet_names.index(sheet_name)]] + res.skipped
+        return res
+    if first_error is not None:
+        raise first_error
+    raise InputError("no sheet has case, activity and timestamp columns",
+                     "add a header row with e.g. Caso / Actividad / Fecha y hora", file=path.name)
+
+
+def _find_header(grid, mapping) -> int | None:
+    wanted = {n for f in REQUIRED_FIELDS for n in FIELD_SYNONYMS[f]}
+    explicit = {str(k) for k in (mapping or {})} | {str(v) for v in (mapping or {}).values()}
+    for i, row in enumerate(grid[:30]):
+        cells = [str(v).strip() for v in row if v not in (None, "")]
+        hits = sum(1 for c in cells if _fold(c) in wanted or c in explicit)
+        if hits >= 2:
+            return i
+    return None
+
+
+def _read_parquet(path: Path, mapping) -> ImportResult:
+    try:
+        import pyarrow.parquet as pq
+
+        raw = pq.read_table(path).to_pandas()
+    except Exception as exc:  # pyarrow raises ArrowInvalid / OSError for broken files
+        raise InputError(f"the Parquet file cannot be read ({type(exc).__name__})",
+                         "export it again, or use CSV", file=path.name) from None
+    return events_from_frame(raw, mapping, file=path.name, layout="parquet")
+
+
+# XES -------------------------------------------------------------------------------------------
+
+_XES_TYPES = {"string", "date", "int", "float", "boolean", "id"}
+
+
+def _xes_value(tag: str, value):
+    if value is None:
+        return None
+    if tag == "int":
+        try:
+            return int(value)
+        except ValueError:
+            return value
+    if tag == "float":
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    if tag == "boolean":
+        return value.strip().lower() == "true"
+    return value
+
+
+def _read_xes(path: Path, mapping) -> ImportResult:
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, iterparse
+
+    name = path.name
+    if name.lower().endswith(".gz"):
+        data = read_gzip_limited(path)
+    else:
+        data = path.read_bytes()
+    if not data.strip():
+        raise InputError("the file is empty", "export the log again with its contents", file=name)
+    records: list[dict] = []
+    trace_no = 0
+    depth = 0
+    trace_attrs: dict = {}
+    trace_events: list[dict] = []
+    event: dict | None = None
+    attr_depth = 0  # nesting inside a trace/event attribute (nested attributes are ignored)
+    try:
+        for kind, elem in iterparse(io.BytesIO(data), events=("start", "end"), forbid_dtd=True,
+                                    forbid_entities=True, forbid_external=True):
+            tag = elem.tag.rsplit("}", 1)[-1]
+            if kind == "start":
+                depth += 1
+                if tag == "trace":
+                    trace_no += 1
+                    trace_attrs, trace_events = {}, []
+                elif tag == "event":
+                    event = {}
+                elif tag in _XES_TYPES or tag in ("list", "container"):
+                    attr_depth += 1
+                    if attr_depth == 1 and "key" in elem.attrib and tag in _XES_TYPES:
+                        value = _xes_value(tag, elem.attrib.get("value"))
+                        if event is not None:
+                            event[elem.attrib["key"]] = value
+                        elif trace_no and depth == 3:
+                            trace_attrs["case:" + elem.attrib["key"]] = value
+                continue
+            depth -= 1
+            if tag in _XES_TYPES or tag in ("list", "container"):
+                attr_depth -= 1
+            elif tag == "event":
+                if event is not None:
+                    trace_events.append(event)
+                event = None
+                elem.clear()
+            elif tag == "trace":
+                for ev in trace_events:
+                    merged = dict(trace_attrs)
+                    merged.update(ev)
+                    records.append(merged)
+                trace_attrs, trace_events = {}, []
+                elem.clear()
+            if depth <= 1 and tag != "log":
+                elem.clear()
+    except DefusedXmlException as exc:
+        raise InputError(f"the XML declares a DTD or entities ({type(exc).__name__}), which is not allowed",
+                         "remove the <!DOCTYPE> / <!ENTITY> declarations; XES files do not need them",
+                         file=name) from None
+    except ParseError as exc:
+        raise InputError(f"the XES file is not well-formed XML ({exc})",
+                         "export the log again, or check the file is complete", file=name) from None
+    if not records:
+        raise InputError("the XES file holds no events", "export the log again with its traces", file=name)
+    raw = pd.DataFrame.from_records(records)
+    return events_from_frame(raw, mapping, file=name, layout="xes")
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def read_eventlog(path, mapping: dict | None = None) -> ImportResult:
+    """Read an event log (CSV/TSV, XLSX, XES, XES.GZ or Parquet) into the ``events`` table.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file. The format is chosen from the extension.
+    mapping : dict, optional
+        ``{source_column: field}`` with field one of case_id, activity, timestamp, channel,
+        resource, agency, lifecycle; overrides the detection of column names.
+
+    Returns
+    -------
+    ImportResult
+        ``kind="eventlog"``, ``tables["events"]`` with ``EVENT_COLUMNS``, ``source_row`` and the
+        file's other attributes, in file order; ``mapping`` as used; ``skipped`` rows and why.
+
+    Raises
+    ------
+    InputError
+        Empty, too large or hostile files, unknown extensions, missing columns (the message
+        lists the columns found and the names accepted), unreadable timestamps (with rows).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> d = tempfile.mkdtemp()
+    >>> p = os.path.join(d, "log.csv")
+    >>> _ = open(p, "w", encoding="utf-8").write(
+    ...     "expediente;actividad;fecha y hora;canal\\n"
+    ...     "A1;Solicitud;2024-03-09 09:00;web\\n"
+    ...     "A1;Pago;2024-03-10 09:30:00-05:00;oficina\\n")
+    >>> ev = read_eventlog(p).tables["events"]
+    >>> ev[["case_id", "activity", "channel"]].values.tolist()
+    [['A1', 'Solicitud', 'web'], ['A1', 'Pago', 'oficina']]
+    >>> ev["timestamp"].dt.strftime("%Y-%m-%d %H:%M").tolist()
+    ['2024-03-09 09:00', '2024-03-10 14:30']
+    """
+    path = Path(path)
+    check_size(path)
+    lower = path.name.lower()
+    if lower.endswith((".xes", ".xes.gz")) or lower.endswith(".gz"):
+        res = _read_xes(path, mapping)
+    elif path.suffix.lower() in _TEXT_SUFFIXES:
+        res = _read_csv(path, mapping)
+    elif path.suffix.lower() in _EXCEL_SUFFIXES:
+        res = _read_xlsx(path, mapping)
+    elif path.suffix.lower() in _PARQUET_SUFFIXES:
+        res = _read_parquet(path, mapping)
+    else:
+        raise InputError(f"unknown event-log format {path.suffix or '(no extension)'}",
+                         "use .csv, .tsv, .xlsx, .xes, .xes.gz or .parquet", file=path.name)
+    events = res.tables["events"]
+    cols = list(EVENT_COLUMNS) + ["source_row"]
+    res.tables["events"] = events[cols + [c for c in events.columns if c not in cols]]
+    return res
