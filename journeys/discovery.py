@@ -93,7 +93,7 @@ def touchpoint_key(events: pd.DataFrame, columns, separator: str = TOUCHPOINT_SE
         uniques.append(np.asarray(u, dtype=object))
     # combine codes, build labels only for the distinct combinations (fast on big logs)
     combined = np.zeros(len(events), dtype=np.int64)
-    for c, u in zip(codes, uniques):
+    for c, u in zip(codes, uniques, strict=False):
         combined = combined * (len(u) + 1) + (c + 1)
     ucodes, inverse = np.unique(combined, return_inverse=True)
     labels = []
@@ -128,10 +128,7 @@ def _timestamps_ns(values: pd.Series) -> np.ndarray:
 
 
 def _prepare(events: pd.DataFrame, case: str, activity, timestamp: str) -> _Log:
-    if isinstance(activity, (list, tuple)):
-        act_col = touchpoint_key(events, activity)
-    else:
-        act_col = events[activity]
+    act_col = touchpoint_key(events, activity) if isinstance(activity, (list, tuple)) else events[activity]
     # cases in sorted order, as PM4Py sorts them: same summation order, bit-identical floats
     case_codes, case_uniques = pd.factorize(events[case], use_na_sentinel=True, sort=True)
     act_codes, act_uniques = pd.factorize(act_col, use_na_sentinel=True)
@@ -306,7 +303,7 @@ def _variant_ids(log: _Log) -> tuple[np.ndarray, np.ndarray]:
         other = log.case_starts[rep_case][case_of_event] + pos
         ok = bool((log.act[other] == log.act).all())
     if not ok:  # a hash collision (practically never): fall back to exact tuples
-        keys = [tuple(log.act[s:e + 1].tolist()) for s, e in zip(log.case_starts, log.case_ends)]
+        keys = [tuple(log.act[s:e + 1].tolist()) for s, e in zip(log.case_starts, log.case_ends, strict=False)]
         variant, rep = _factorize_first(pd.Series(keys, dtype=object))
     return variant, rep
 

@@ -531,10 +531,7 @@ def _read_xes(path: Path, mapping) -> ImportResult:
     from defusedxml.ElementTree import ParseError, iterparse
 
     name = path.name
-    if name.lower().endswith(".gz"):
-        data = read_gzip_limited(path)
-    else:
-        data = path.read_bytes()
+    data = read_gzip_limited(path) if name.lower().endswith(".gz") else path.read_bytes()
     if not data.strip():
         raise InputError("the file is empty", "export the log again with its contents", file=name)
     records: list[dict] = []
