@@ -209,7 +209,10 @@ def touchpoints(steps: pd.DataFrame, *, file: str = "steps") -> pd.DataFrame:
     if "step_id" not in steps.columns and "step" not in steps.columns:
         raise InputError("the steps table has no step_id or step column",
                          "add a column step_id (or step) naming each step", file=file)
-    get = (lambda r, c: _clean(r.get(c)))
+
+    def get(r, c):
+        return _clean(r.get(c))
+
     by_step: dict[str, dict] = {}
     rows = []
     for i, r in enumerate(steps.to_dict("records")):
@@ -666,7 +669,7 @@ def graph_from_tables(tables: dict, granularity: str = "touchpoint") -> nx.Multi
     nar = tables["narrated"]
     if len(nar):
         keys = _key(nar, granularity)
-        for (sid, ch), g in nar.groupby(["step_id", "channel"], sort=False):
+        for sid, ch in nar[["step_id", "channel"]].drop_duplicates().itertuples(index=False):
             add_node(sid, ch, False)
         for n, g in nar.groupby(keys, sort=False):
             G.nodes[n]["mentions"] = int(len(g))
