@@ -1,0 +1,150 @@
+"""Fixtures of the app tests: a private database per test, AppTest on the entrypoint, a real server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+PAGES = {"project": "project.py", "import": "import_page.py", "evidence": "evidence.py",
+         "journey": "journey.py", "priorities": "priorities.py", "export": "export.py"}
+TITLES = {"project": "project_title", "import": "import_title", "evidence": "evidence_title",
+          "journey": "journey_title", "priorities": "priorities_title", "export": "export_title"}
+
+
+def has_library(*modules: str) -> bool:
+    """Whether the library parts a behaviour test needs have landed."""
+    import importlib
+
+    try:
+        for m in modules:
+            importlib.import_module(m)
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def demo_db_file(tmp_path_factory) -> Path | None:
+    """A SQLite file with the demo project loaded once per test session (copied per test)."""
+    path = tmp_path_factory.mktemp("demo-db") / "demo.db"
+    if has_library("research.repository", "research.demo"):
+        from research.demo import ensure_demo
+
+        from research.repository import Repository
+
+        repo = Repository(f"sqlite:///{path}")
+        ensure_demo(repo)
+        repo.close()
+    return path
+
+
+@pytest.fixture
+def db_url(tmp_path, monkeypatch, demo_db_file) -> str:
+    """``DATABASE_URL`` of a private SQLite database (the demo already in it), set in the env."""
+    path = tmp_path / "x.db"
+    if demo_db_file is not None and demo_db_file.exists():
+        shutil.copy(demo_db_file, path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture
+def open_app(db_url):
+    """``open_app(page, lang)``: an AppTest started at the entrypoint and switched to ``page``."""
+    from streamlit.testing.v1 import AppTest
+
+    def _open(page: str = "project", lang: str = "en", **state):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.session_state["lang"] = lang
+        for k, v in state.items():
+            at.session_state[k] = v
+        at.run()
+        assert not at.exception, at.exception
+        if page != "project":
+            at.switch_page(f"ui/pages/{PAGES[page]}").run()
+        assert not at.exception, at.exception
+        return at
+
+    return _open
+
+
+# -- a real `streamlit run` --------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit exited early (rc={proc.returncode}):\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.read().decode().strip() == "ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.25)
+    pytest.fail(f"streamlit not healthy after {timeout}s:\n{log.read_text()[-3000:]}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def streamlit_server(tmp_path_factory, demo_db_file):
+    """A real ``streamlit run app.py`` on a free port with its own database; yields the base URL.
+
+    The log must hold no Traceback at the end, and the port must be free again."""
+    port = int(os.environ.get("RECORRIDO_TEST_PORT") or _free_port())
+    if not _port_is_free(port):
+        pytest.fail(f"port {port} is in use: stop the stale server first")
+    folder = tmp_path_factory.mktemp("server")
+    db = folder / "server.db"
+    if demo_db_file is not None and demo_db_file.exists():
+        shutil.copy(demo_db_file, db)
+    log = folder / "streamlit.log"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "PYTHONUNBUFFERED": "1"}
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
+             "--browser.gatherUsageStats", "false", "--server.enableAgentApi", "true"],
+            cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base + "/_stcore/health", proc, log)
+        yield type("Server", (), {"url": base, "log": log, "db": db, "proc": proc})
+    finally:
+        _stop(proc)
+        text = log.read_text(errors="replace")
+        assert "Traceback" not in text, text[-4000:]
+        assert _port_is_free(port), f"port {port} still in use after stopping the server"

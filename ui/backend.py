@@ -1,0 +1,207 @@
+"""The app's only door into the library: thin, uncached glue (writes, uploads, availability).
+
+Pages call these functions, never the repository or the readers directly, so the app has one
+place that knows the library's names. Reads that can be cached live in :mod:`ui.cached`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import re
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+
+from ui import cached
+
+__all__ = [
+    "missing", "sanitise_filename", "canonical_fields", "list_projects", "create_project", "rename_project",
+    "delete_project", "revision", "tables", "preview_upload", "import_upload",
+    "extract_pain_points", "update_pain_point", "add_pain_point", "priority_decisions",
+    "set_priority_decision", "build_chart", "template_files", "export_bytes", "MIME", "ROOT",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def missing(*modules: str) -> str | None:
+    """The first of ``modules`` that cannot be imported yet (None when all can)."""
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            return name
+    return None
+
+
+def sanitise_filename(name: str) -> str:
+    """A safe base name for an uploaded file: no folders, no control or odd characters.
+
+    Examples
+    --------
+    >>> sanitise_filename("../../etc/pass wd.xlsx")
+    'pass_wd.xlsx'
+    >>> sanitise_filename("Entrevista Ñandú #3.docx")
+    'Entrevista_Ñandú_3.docx'
+    """
+    base = re.split(r"[\\/]", str(name))[-1]
+    base = unicodedata.normalize("NFC", base)
+    base = re.sub(r"[^\w.\-]+", "_", base, flags=re.UNICODE).strip("._") or "upload"
+    return base[:120]
+
+
+# -- projects -------------------------------------------------------------------------------
+
+def _repo():
+    return cached.repository()
+
+
+def list_projects() -> list[str]:
+    """Names of every project, sorted, the demo first."""
+    names = [str(n) for n in _repo().list_projects()["name"]]
+    return sorted(names, key=lambda n: (n != "demo", n.lower()))
+
+
+def create_project(name: str) -> str:
+    """Create an empty project; return its name."""
+    _repo().create_project(name.strip())
+    return name.strip()
+
+
+def rename_project(old: str, new: str) -> str:
+    """Rename a project; return the new name."""
+    _repo().rename_project(old, new.strip())
+    return new.strip()
+
+
+def delete_project(name: str) -> None:
+    """Delete a project and everything in it."""
+    _repo().delete_project(name)
+
+
+def revision(project: str):
+    """The project's revision: changes whenever anything in it changes."""
+    return _repo().revision(project)
+
+
+def tables(project: str) -> dict[str, pd.DataFrame]:
+    """The project's tables at its current revision (cached per revision)."""
+    return cached.project_tables(cached.database_url(), project, revision(project))
+
+
+# -- import ---
+
+def canonical_fields(kind: str | None) -> list[str]:
+    """The fields a column of a ``kind`` file can be mapped to (for the mapping editor)."""
+    from research import schema
+
+    return list({
+        "transcripts": ("interview_id", "participant_id", "speaker", "speaker_role", "seq", "text",
+                        "timestamp", "lang"),
+        "participants": (*schema.PARTICIPANT_COLUMNS, "region", "age_band", "access_needs",
+                         "digital_skills", "preferred_channel"),
+        "steps": schema.STEP_COLUMNS,
+        "eventlog": schema.EVENT_COLUMNS,
+    }.get(kind or "", ()))
+
+
+def preview_upload(name: str, data: bytes, kind: str | None = None, mapping: dict | None = None,
+                   workdir: Path | None = None) -> dict:
+    """The detected kind, layout, column mapping and first rows of an uploaded file."""
+    import tempfile
+
+    from research.readers import preview
+
+    with tempfile.TemporaryDirectory(prefix="recorrido-upload-") as folder:
+        path = Path(workdir or folder) / sanitise_filename(name)
+        path.write_bytes(data)
+        out = preview(path, kind=kind, mapping=mapping)
+    return out if isinstance(out, dict) else vars(out)
+
+
+def import_upload(project: str, name: str, data: bytes, kind: str | None = None,
+                  mapping: dict | None = None) -> dict:
+    """Read an uploaded file and store it in ``project`` (one transaction); return its summary."""
+    from research.readers import read_upload
+
+    result = read_upload(sanitise_filename(name), data, kind=kind, mapping=mapping or None)
+    return _repo().import_result(project, result, hashlib.sha256(data).hexdigest(), user=_user())
+
+
+def extract_pain_points(project: str) -> int:
+    """Find pain points in the project's utterances that have none yet; return how many were found."""
+    from nlp.extract import extract_pain_points as _extract
+
+    tbl = _repo().tables(project)
+    utt = tbl.get("utterances")
+    if utt is None or not len(utt):
+        return 0
+    found = _extract(utt, tbl.get("steps"), redact=True)
+    return int(_repo().save_suggestions(project, found)["added"])
+
+
+# -- decisions ------------------------------------------------------------------------------
+
+def _user() -> str | None:
+    import streamlit as st
+
+    return (st.session_state.get("user_name") or "").strip() or None
+
+
+def update_pain_point(project: str, pain_id, version, **changes) -> dict:
+    """Change one pain point (status, category, severity, step_id) if nobody changed it since
+    ``version``; raises ``ConflictError`` otherwise."""
+    return _repo().update_pain_point(project, int(pain_id), changes, int(version or 1), _user())
+
+
+def add_pain_point(project: str, record: dict) -> dict:
+    """Add a pain point by hand (status ``manual``)."""
+    return _repo().add_pain_point(project, record, _user())
+
+
+def priority_decisions(project: str) -> pd.DataFrame:
+    """The team's redesign choices: key, chosen, owner, note, version."""
+    return _repo().decisions(project)
+
+
+def set_priority_decision(project: str, key: str, version, *, chosen: bool, owner: str, note: str) -> dict:
+    """Mark a backlog row as chosen (or not) with an owner and a note, with a version check."""
+    return _repo().set_decision(project, key, chosen, owner=owner or None, note=note or None,
+                                expected_version=int(version or 0), user=_user())
+
+
+# -- views ----------------------------------------------------------------------------------
+
+def build_chart(view: str, report: dict, tables: dict, *, lang: str, segment=None, channels=()):
+    """The Altair chart of ``view`` from the export issue's builders."""
+    from journeys import diagrams
+
+    builder = {"map": "journey_map", "blueprint": "service_blueprint", "graph": "service_graph",
+               "priorities": "priorities_chart"}[view]
+    return getattr(diagrams, builder)(report, lang=lang, channels=list(channels) or None)
+
+
+MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "html": "text/html",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "graphml": "application/xml", "json": "application/json", "qdpx": "application/zip"}
+
+
+def export_bytes(what: str, fmt: str, *, url, project: str, revision, lang: str, weights=None) -> bytes:
+    """The bytes of one download: a view (``map``, ``blueprint``, ``graph``, ``priorities``) as
+    PNG/SVG/PDF/HTML, or the Excel ``pack``, the ``graphml``/``json`` graph, the ``qdpx`` project."""
+    from journeys import export
+
+    report = cached.journey_report(url, project, revision, None, weights)
+    tables = cached.project_tables(url, project, revision)
+    if what in ("map", "blueprint", "graph", "priorities"):
+        chart = build_chart(what, report, tables, lang=lang)
+        return export.chart_bytes(chart, fmt)
+    return export.file_bytes(what, report, tables, lang=lang)
+
+
+def template_files() -> list[Path]:
+    """The Excel templates shipped in ``data/templates/`` (English and Spanish)."""
+    folder = ROOT / "data" / "templates"
+    return sorted(folder.glob("*.xlsx")) if folder.exists() else []

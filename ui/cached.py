@@ -1,0 +1,104 @@
+"""Every ``st.cache_data`` / ``st.cache_resource`` wrapper of the app, in one place.
+
+* Resources (one per server process, shared by every session, never mutated): the research
+  repository for a database URL, the spaCy pipelines.
+* Data (a copy per caller): a project's tables and analyses, keyed on the database URL, the
+  project name and the project's ``revision``. Any change to the project (an import, a decision
+  by anyone in any browser) bumps the revision, so the next interaction of every browser reads
+  fresh data: no stale caches, no explicit invalidation.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import streamlit as st
+
+__all__ = [
+    "database_url", "get_repository", "repository", "nlp_pipeline", "project_tables",
+    "journey_report", "redacted", "chart_spec", "upload_preview",
+]
+
+
+def database_url() -> str | None:
+    """The database the app uses: ``DATABASE_URL`` or None (the repository's SQLite default)."""
+    return os.environ.get("DATABASE_URL") or None
+
+
+@st.cache_resource(show_spinner=False)
+def get_repository(url: str | None):
+    """The research repository for ``url``, with the demo project loaded on first start."""
+    from research.demo import ensure_demo
+
+    from research.repository import Repository
+
+    repo = Repository(url)
+    ensure_demo(repo)
+    return repo
+
+
+def repository():
+    """The repository of this server (see :func:`database_url`)."""
+    return get_repository(database_url())
+
+
+@st.cache_resource(show_spinner=False)
+def nlp_pipeline(lang: str):
+    """The spaCy pipeline for ``lang``: loaded once per process, shared, read-only."""
+    from nlp.pipeline import get_nlp
+
+    return get_nlp(lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def project_tables(url: str | None, project: str, revision) -> dict[str, pd.DataFrame]:
+    """All tables of ``project`` at ``revision`` (the key; the value is read fresh when it moves)."""
+    return get_repository(url).tables(project)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def journey_report(url: str | None, project: str, revision, segment: str | None = None,
+                   weights: tuple[tuple[str, float], ...] | None = None) -> dict:
+    """``journeys.analysis.journey_report`` on the project's tables (plain dict)."""
+    from journeys.analysis import journey_report as _report
+
+    tables = project_tables(url, project, revision)
+    return _report(
+        tables.get("steps"), events=_nonempty(tables.get("events")),
+        pain_points=_nonempty(tables.get("pain_points")), narrated=_nonempty(tables.get("narrated")),
+        participants=_nonempty(tables.get("participants")), segment=segment,
+        weights=dict(weights) if weights else None)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def upload_preview(name: str, data: bytes, kind: str | None = None) -> dict:
+    """What the reader detects in an uploaded file (kind, layout, mapping, columns, first rows)."""
+    from ui import backend
+
+    return backend.preview_upload(name, data, kind=kind)
+
+
+@st.cache_data(show_spinner=False, max_entries=20_000)
+def redacted(text: str, lang: str, speakers: tuple[str, ...] = ()) -> str:
+    """``nlp.redact.redact`` of one text (cached per text)."""
+    from nlp.redact import redact
+
+    return redact(text, lang, speakers=speakers)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def chart_spec(url: str | None, project: str, revision, view: str, lang: str,
+               segment: str | None = None, channels: tuple[str, ...] = (),
+               weights: tuple[tuple[str, float], ...] | None = None) -> dict:
+    """The Vega-Lite spec of one view (``map``, ``blueprint``, ``graph``, ``priorities``)."""
+    from ui import backend
+
+    report = journey_report(url, project, revision, segment, weights)
+    tables = project_tables(url, project, revision)
+    return backend.build_chart(view, report, tables, lang=lang, segment=segment,
+                               channels=list(channels)).to_dict()
+
+
+def _nonempty(df):
+    return df if df is not None and len(df) else None
