@@ -569,7 +569,8 @@ def read_steps(path: str | Path, mapping: dict[str, str] | None = None) -> Impor
                 if "missing required column" not in exc.what:
                     raise
                 first_error = first_error or exc
-                skipped.append({"sheet": sheet, "row": None, "reason": f"no steps header ({exc.what})"})
+                skipped.append({"sheet": sheet, "row": None,
+                                "reason": "no steps header (no columns named step id and step in the first rows)"})
             else:
                 used_mapping.update(_mapping_of(rows, mapping))
         if not frames:
