@@ -65,7 +65,7 @@ from research.errors import InputError
 
 __all__ = [
     "SOURCES", "fold", "split_list", "normalise_channel", "touchpoint_id", "touchpoints",
-    "steps_from_events", "known_segments", "journey_tables", "transitions", "graph_from_tables",
+    "steps_from_events", "known_segments", "journey_tables", "node_ids", "transitions", "graph_from_tables",
     "build_graph", "collapse",
 ]
 
@@ -429,7 +429,8 @@ def journey_tables(steps=None, events=None, narrated=None, pain_points=None, par
         ev = events
         if segment is not None:
             if "segment" in ev.columns:
-                ev = ev[ev["segment"].map(fold) == fold(segment)]
+                folded = {v: fold(v) for v in ev["segment"].dropna().unique()}
+                ev = ev[ev["segment"].map(folded) == fold(segment)]
             else:
                 notes.append("the event log has no segment column: observed paths are everyone's")
         ev = _complete_only(ev)
@@ -440,7 +441,8 @@ def journey_tables(steps=None, events=None, narrated=None, pain_points=None, par
         else:
             pre = pd.Series([None] * len(ev), index=ev.index, dtype=object)
         acts = ev["activity"].astype(str)
-        mapped = pre.fillna(acts.map(lambda a: look.get(fold(a))))
+        by_name = {a: look.get(fold(a)) for a in acts.unique()}  # fold each distinct name once
+        mapped = pre.fillna(acts.map(by_name))
         miss = mapped.isna()
         if miss.any():
             unmapped["activities"] = {str(k): int(v) for k, v in acts[miss].value_counts().items()}
@@ -449,11 +451,15 @@ def journey_tables(steps=None, events=None, narrated=None, pain_points=None, par
                          f"no step id, name or synonym; they are left out of the observed journey")
         ev = ev[~miss]
         sids = mapped[~miss].astype(str)
-        chan_col = ev["channel"] if "channel" in ev.columns else pd.Series([None] * len(ev), index=ev.index)
-        channels = [_resolve_channel(step_channels, s, c) for s, c in zip(sids, chan_col, strict=True)]
+        chan_col = (ev["channel"].astype(object).where(ev["channel"].notna(), "") if "channel" in ev.columns
+                    else pd.Series([""] * len(ev), index=ev.index, dtype=object))
+        pairs = pd.DataFrame({"s": sids, "c": chan_col.astype(str)})
+        resolved = {(a, c): _resolve_channel(step_channels, a, c)
+                    for a, c in pairs.drop_duplicates().itertuples(index=False)}
+        channels = [resolved[k] for k in zip(pairs["s"], pairs["c"], strict=True)]
         agency = sids.map(step_info["agency"])
         if "agency" in ev.columns:
-            agency = ev["agency"].where(ev["agency"].map(_clean).notna(), agency)
+            agency = ev["agency"].where(_present(ev["agency"]), agency)
         trace = pd.DataFrame({
             "case_id": ev["case_id"].astype(str).values, "timestamp": ev["timestamp"].array,
             "step_id": sids.values, "channel": channels, "agency": agency.values,
@@ -526,24 +532,47 @@ def _check_event_columns(events):
 
 def _complete_only(events):
     if "lifecycle" in events.columns:
-        lc = events["lifecycle"].map(fold)
+        lc = events["lifecycle"].map({v: fold(v) for v in events["lifecycle"].dropna().unique()}).fillna("")
         if (lc == "complete").any():
             return events[(lc == "complete") | (lc == "")]
     return events
 
 
-def _key(df: pd.DataFrame, granularity: str) -> pd.Series:
+def node_ids(table: pd.DataFrame, granularity: str = "touchpoint") -> pd.Series:
+    """The string node id of every row of a table with ``step_id`` and ``channel`` (vectorised).
+
+    Touchpoints give ``"step_id|channel"`` (:func:`touchpoint_id`), steps give ``step_id``.
+
+    Examples
+    --------
+    >>> node_ids(pd.DataFrame({"step_id": ["S1", "S2"], "channel": ["web", "office"]})).tolist()
+    ['S1|web', 'S2|office']
+    """
+    sid = table["step_id"].astype(str)
     if granularity == "step":
-        return df["step_id"].astype(str)
-    return pd.Series(list(zip(df["step_id"].astype(str), df["channel"], strict=True)), index=df.index,
-                     dtype=object)
+        return sid
+    return sid + "|" + table["channel"].astype(str)
+
+
+def _id_nodes(table: pd.DataFrame, granularity: str) -> dict:
+    """node id -> graph node (tuple for touchpoints, step_id for steps)."""
+    pairs = table[["step_id", "channel"]].drop_duplicates()
+    if granularity == "step":
+        return {str(s): str(s) for s in pairs["step_id"]}
+    return {touchpoint_id(str(s), c): (str(s), c) for s, c in pairs.itertuples(index=False)}
+
+
+def _present(values: pd.Series) -> pd.Series:
+    """True where a cell holds a non-blank value (vectorised _clean(...) is not None)."""
+    return values.notna() & (values.astype(str).str.strip() != "")
 
 
 def transitions(sequence: pd.DataFrame, group: str, granularity: str = "touchpoint") -> pd.DataFrame:
     """Consecutive pairs within each ``group`` of an ordered sequence (trace or narrated table).
 
-    Returns a DataFrame with ``group, u, v, u_channel, v_channel, u_agency, v_agency, u_order,
-    v_order, seconds`` (NaN without timestamps), ``channel_switch, agency_handoff, backward, repeat``.
+    Returns a DataFrame with ``group, u, v`` (node ids, :func:`node_ids`), ``u_channel, v_channel,
+    u_agency, v_agency, u_order, v_order, seconds`` (NaN without timestamps), ``channel_switch,
+    agency_handoff, backward, repeat``.
 
     Examples
     --------
@@ -551,14 +580,14 @@ def transitions(sequence: pd.DataFrame, group: str, granularity: str = "touchpoi
     ...                     "channel": ["web", "phone", "phone", "web"], "agency": ["A", "A", "A", "A"],
     ...                     "order": [1, 2, 1, 1]})
     >>> transitions(seq, "case_id")[["u", "v", "channel_switch", "backward"]].values.tolist()
-    [[('S1', 'web'), ('S2', 'phone'), True, False], [('S2', 'phone'), ('S1', 'phone'), False, True]]
+    [['S1|web', 'S2|phone', True, False], ['S2|phone', 'S1|phone', False, True]]
     """
     df = sequence.reset_index(drop=True)
     cols = [group, "u", "v", "u_channel", "v_channel", "u_agency", "v_agency", "u_order", "v_order",
             "seconds", "channel_switch", "agency_handoff", "backward", "repeat"]
     if len(df) < 2:
         return pd.DataFrame(columns=cols)
-    key = _key(df, granularity)
+    key = node_ids(df, granularity)
     same = (df[group].values[:-1] == df[group].values[1:])
     idx = np.flatnonzero(same)
     a, b = df.iloc[idx], df.iloc[idx + 1]
@@ -575,8 +604,9 @@ def transitions(sequence: pd.DataFrame, group: str, granularity: str = "touchpoi
         out["seconds"] = np.nan
     uc, vc = out["u_channel"], out["v_channel"]
     out["channel_switch"] = (uc != vc) & (uc != UNSPECIFIED_CHANNEL) & (vc != UNSPECIFIED_CHANNEL)
-    ua, va = out["u_agency"].map(_clean), out["v_agency"].map(_clean)
-    out["agency_handoff"] = ua.notna() & va.notna() & (ua.astype(str) != va.astype(str))
+    ua, va = out["u_agency"], out["v_agency"]
+    out["agency_handoff"] = (_present(ua) & _present(va)
+                             & (ua.astype(str).str.strip() != va.astype(str).str.strip()))
     out["backward"] = out["v_order"] < out["u_order"]
     out["repeat"] = out["u"] == out["v"]
     return out[cols]
@@ -656,26 +686,24 @@ def graph_from_tables(tables: dict, granularity: str = "touchpoint") -> nx.Multi
         for (sid, ch), g in trace.groupby(["step_id", "channel"], sort=False):
             n = add_node(sid, ch, False)
             G.nodes[n]["events"] += int(len(g))
-        for n in G.nodes:
-            G.nodes[n]["cases"] = 0
-        keys = _key(trace, granularity)
-        for n, c in trace.groupby(keys, sort=False)["case_id"].nunique().items():
-            G.nodes[n]["cases"] = int(c)
+        nodes = _id_nodes(trace, granularity)
+        for i, c in trace.groupby(node_ids(trace, granularity), sort=False)["case_id"].nunique().items():
+            G.nodes[nodes[i]]["cases"] = int(c)
         tr = transitions(trace, "case_id", granularity)
         perf = _performance(trace, granularity, tr)
-        _add_edges(G, tr, "observed", perf)
+        _add_edges(G, tr, "observed", perf, nodes)
 
     # narrated -----------------------------------------------------------------------------------
     nar = tables["narrated"]
     if len(nar):
-        keys = _key(nar, granularity)
         for sid, ch in nar[["step_id", "channel"]].drop_duplicates().itertuples(index=False):
             add_node(sid, ch, False)
-        for n, g in nar.groupby(keys, sort=False):
-            G.nodes[n]["mentions"] = int(len(g))
-            G.nodes[n]["participants"] = int(g["participant_id"].nunique())
+        nodes = _id_nodes(nar, granularity)
+        for i, g in nar.groupby(node_ids(nar, granularity), sort=False):
+            G.nodes[nodes[i]]["mentions"] = int(len(g))
+            G.nodes[nodes[i]]["participants"] = int(g["participant_id"].nunique())
         tr = transitions(nar, "interview_id", granularity)
-        _add_edges(G, tr, "narrated", None, nar)
+        _add_edges(G, tr, "narrated", None, nodes, nar)
 
     for key in SOURCES:
         for u in G.nodes:
@@ -712,18 +740,12 @@ def _performance(trace, granularity, tr):
         return {k: dict(r) for k, r in zip(stats.index, stats.to_dict("records"), strict=True)}
 
     ev = trace[["case_id", "timestamp"]].copy()
-    key = _key(trace, granularity)
-    ids = key.map(lambda k: touchpoint_id(k) if granularity == "touchpoint" else k)
-    back = dict(zip(ids, key, strict=True))
-    ev["_key"] = ids.values
+    ev["_key"] = node_ids(trace, granularity).values
     df = directly_follows(ev, case="case_id", activity="_key", timestamp="timestamp")
-    out = {}
-    for r in df.to_dict("records"):
-        out[(back[r["source"]], back[r["target"]])] = r
-    return out
+    return {(r["source"], r["target"]): r for r in df.to_dict("records")}
 
 
-def _add_edges(G, tr, kind, perf, nar=None):
+def _add_edges(G, tr, kind, perf, nodes, nar=None):
     if not len(tr):
         return
     group = tr.columns[0]
@@ -738,7 +760,7 @@ def _add_edges(G, tr, kind, perf, nar=None):
         parts = tr.groupby(["u", "v"], sort=False)["_p"].nunique().to_dict()
     for (u, v), r in agg.iterrows():
         p = (perf or {}).get((u, v), {})
-        G.add_edge(u, v, key=kind, source=kind, kind=kind, count=int(r["count"]),
+        G.add_edge(nodes[u], nodes[v], key=kind, source=kind, kind=kind, count=int(r["count"]),
                    mean_seconds=_f(p.get("mean_seconds")), median_seconds=_f(p.get("median_seconds")),
                    min_seconds=_f(p.get("min_seconds")), max_seconds=_f(p.get("max_seconds")),
                    stdev_seconds=_f(p.get("stdev_seconds")),

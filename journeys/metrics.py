@@ -52,7 +52,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from journeys.graph import collapse, fold, touchpoint_id, transitions
+from journeys.graph import collapse, fold, node_ids, touchpoint_id, transitions
 from journeys.vocabulary import (
     ASSISTED_CHANNELS,
     DIGITAL_CHANNELS,
@@ -109,13 +109,6 @@ def normalise_document(name) -> str:
         return _DOCS[f]
     s = _strip_noise(f)
     return _DOCS.get(s, s or f)
-
-
-def _node_of(df: pd.DataFrame, granularity: str) -> pd.Series:
-    if granularity == "step":
-        return df["step_id"].astype(str)
-    return pd.Series(list(zip(df["step_id"].astype(str), df["channel"], strict=True)), index=df.index,
-                     dtype=object)
 
 
 def end_steps(G: nx.MultiDiGraph) -> set | None:
@@ -212,10 +205,10 @@ def step_metrics(G: nx.MultiDiGraph, tables: dict) -> pd.DataFrame:
         if gran == "touchpoint":
             p = p[p["channel"].notna()]
         if len(p):
-            for n, g in p.groupby(_node_of(p, gran), sort=False):
-                pain_by_node[n] = g
+            for i, g in p.groupby(node_ids(p, gran), sort=False):
+                pain_by_node[i] = g
     for n in nodes:
-        g = pain_by_node.get(n)
+        g = pain_by_node.get(touchpoint_id(n) if gran == "touchpoint" else str(n))
         r = rows[n]
         if g is None or not len(g):
             r.update(pain_count=0, pain_participants=0, reach=0.0 if n_universe else None,
@@ -232,31 +225,35 @@ def step_metrics(G: nx.MultiDiGraph, tables: dict) -> pd.DataFrame:
     # waits, switches, rework, hand-offs ----------------------------------------------------------
     both = pd.concat([obs.rename(columns={"case_id": "g"}), nar.rename(columns={"interview_id": "g"})],
                      ignore_index=True) if len(obs) or len(nar) else obs
+    ident = {n: (touchpoint_id(n) if gran == "touchpoint" else str(n)) for n in nodes}
+    waits = obs.groupby("v")["seconds"] if len(obs) else None
+    w_med = waits.median().to_dict() if waits is not None else {}
+    w_p90 = waits.quantile(0.9).to_dict() if waits is not None else {}  # linear, as np.percentile
+    if len(both):
+        b = both.assign(_rework=both["backward"] | both["repeat"])
+        inc = b.groupby("v")[["_rework", "channel_switch", "agency_handoff"]].sum()
+        out = b.groupby("u")[["channel_switch", "agency_handoff"]].sum()
     for n in nodes:
-        r = rows[n]
-        inc_obs = obs[obs["v"].map(lambda x, n=n: x == n)] if len(obs) else obs
-        secs = inc_obs["seconds"].dropna().to_numpy(dtype=float) if len(inc_obs) else np.array([])
-        r["wait_median_seconds"] = float(np.median(secs)) if len(secs) else None
-        r["wait_p90_seconds"] = float(np.percentile(secs, 90)) if len(secs) else None
+        r, i = rows[n], ident[n]
+        r["wait_median_seconds"] = _f(w_med.get(i))
+        r["wait_p90_seconds"] = _f(w_p90.get(i))
         if len(both):
-            inc = both[both["v"].map(lambda x, n=n: x == n)]
-            out = both[both["u"].map(lambda x, n=n: x == n)]
-            r["rework"] = int((inc["backward"] | inc["repeat"]).sum())
-            r["switches_in"], r["switches_out"] = int(inc["channel_switch"].sum()), int(out["channel_switch"].sum())
-            r["handoffs_in"], r["handoffs_out"] = int(inc["agency_handoff"].sum()), int(out["agency_handoff"].sum())
+            r["rework"] = int(inc["_rework"].get(i, 0))
+            r["switches_in"], r["switches_out"] = int(inc["channel_switch"].get(i, 0)), int(out["channel_switch"].get(i, 0))
+            r["handoffs_in"], r["handoffs_out"] = int(inc["agency_handoff"].get(i, 0)), int(out["agency_handoff"].get(i, 0))
         else:
             r.update(rework=0, switches_in=0, switches_out=0, handoffs_in=0, handoffs_out=0)
 
     # drop-off ------------------------------------------------------------------------------------
     ends = end_steps(G)
     last = trace.groupby("case_id", sort=False).tail(1) if len(trace) else trace
-    last_counts = _node_of(last, gran).value_counts().to_dict() if len(last) else {}
+    last_counts = node_ids(last, gran).value_counts().to_dict() if len(last) else {}
     for n in nodes:
         r = rows[n]
         if ends is None or not len(trace):
             r["drop_off"], r["drop_off_rate"] = None, None
         else:
-            r["drop_off"] = 0 if r["step_id"] in ends else int(last_counts.get(n, 0))
+            r["drop_off"] = 0 if r["step_id"] in ends else int(last_counts.get(ident[n], 0))
             r["drop_off_rate"] = r["drop_off"] / r["cases"] if r["cases"] else None
 
     # once-only -----------------------------------------------------------------------------------
@@ -281,11 +278,11 @@ def step_metrics(G: nx.MultiDiGraph, tables: dict) -> pd.DataFrame:
     nar_pids = {}
     if len(tables["narrated"]):
         nt = tables["narrated"]
-        nar_pids = nt.groupby(_node_of(nt, gran), sort=False)["participant_id"].agg(
+        nar_pids = nt.groupby(node_ids(nt, gran), sort=False)["participant_id"].agg(
             lambda s: set(s.dropna())).to_dict()
     for n in nodes:
         r = rows[n]
-        pids = r.pop("_pain_pids") | nar_pids.get(n, set())
+        pids = r.pop("_pain_pids") | nar_pids.get(ident[n], set())
         sources = [s for s, ok in (("steps sheet", r["designed"]), ("event log", r["cases"] > 0),
                                    ("narrated journeys", r["mentions"] > 0),
                                    ("pain points", r["pain_count"] > 0)) if ok]
@@ -451,28 +448,18 @@ def failure_demand(tables: dict) -> dict:
     """
     out = {}
     for kind, group, seq in _sequences(tables):
-        n = digital = fd = 0
-        paths, steps, examples = Counter(), Counter(), []
-        for gid, g in seq.groupby(group, sort=False):
-            chans = [(c, s) for c, s in zip(g["channel"], g["step_id"], strict=True)
-                     if c not in (UNSPECIFIED_CHANNEL, "internal")]
-            if not chans:
-                continue
-            n += 1
-            first = chans[0][0]
-            if first not in DIGITAL_CHANNELS:
-                continue
-            digital += 1
-            hit = next(((c, s) for c, s in chans[1:] if c in ASSISTED_CHANNELS), None)
-            if hit:
-                fd += 1
-                paths[f"{first}→{hit[0]}"] += 1
-                steps[hit[1]] += 1
-                if len(examples) < 10:
-                    examples.append(str(gid))
-        out[kind] = {"journeys": n, "digital_starts": digital, "failure_demand": fd,
-                     "rate": fd / digital if digital else None, "paths": dict(paths.most_common()),
-                     "steps": dict(steps.most_common()), "examples": examples}
+        known = seq[~seq["channel"].isin([UNSPECIFIED_CHANNEL, "internal"])]
+        first = known.groupby(group, sort=False)["channel"].first()
+        digital = first[first.isin(DIGITAL_CHANNELS)]
+        later = known[known[group].isin(digital.index) & known["channel"].isin(ASSISTED_CHANNELS)]
+        hit = later.groupby(group, sort=False)[["channel", "step_id"]].first()
+        paths = Counter(f"{digital[g]}→{c}" for g, c in zip(hit.index, hit["channel"], strict=True))
+        steps = Counter(hit["step_id"])
+        out[kind] = {"journeys": int(len(first)), "digital_starts": int(len(digital)),
+                     "failure_demand": int(len(hit)),
+                     "rate": len(hit) / len(digital) if len(digital) else None,
+                     "paths": dict(paths.most_common()), "steps": dict(steps.most_common()),
+                     "examples": [str(g) for g in hit.index[:10]]}
     return out
 
 

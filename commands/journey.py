@@ -1,0 +1,213 @@
+"""``python cli.py journey``: the journey report — touchpoint graph, metrics, priorities, conformance.
+
+Inputs, either a stored project (``--project NAME [--db URL]``) or files:
+``--steps FILE`` (steps sheet, :func:`journeys.steps.read_steps`), ``--log FILE`` (event log,
+:func:`journeys.eventlog.read_eventlog`), ``--painpoints FILE.jsonl`` (what ``cli.py extract``
+writes), ``--narrated FILE`` (csv/xlsx/jsonl with ``interview_id, participant_id, position,
+step_id, channel``), ``--participants FILE`` (:func:`research.readers.read_file`).
+
+``--log`` alone works: the steps are then inferred from the log's activities (one step per
+activity, ordered by median position in the cases) and there is no designed journey to compare
+with. With both ``--steps`` and ``--log``, activities are matched to steps by id, name or synonym
+(case- and accent-insensitive); events whose activity matches no step are left out and listed
+under ``unmapped`` with a note saying how many — add the activity names as ``synonyms`` in the
+steps sheet to bring them in.
+
+Output: :func:`journeys.analysis.journey_report` as JSON, or as an Excel workbook with one sheet
+per section (``--format xlsx``; text cells neutralised against formulas).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from commands._output import add_output_arguments, write_json
+from research.errors import InputError
+from research.guards import check_size, neutralise_formula
+
+__all__ = ["NAME", "HELP", "add_arguments", "run", "read_painpoints", "read_narrated"]
+
+NAME = "journey"
+HELP = "Journey report: touchpoint graph, metrics, priorities, failure demand, conformance."
+
+
+def add_arguments(parser) -> None:
+    """Arguments of ``journey``."""
+    parser.add_argument("--project", metavar="NAME", help="read every table of this stored project")
+    parser.add_argument("--db", metavar="URL", help="repository URL (default DATABASE_URL or sqlite:///recorrido.db)")
+    parser.add_argument("--steps", metavar="FILE", help="steps sheet (.xlsx or .csv)")
+    parser.add_argument("--log", metavar="FILE", help="event log (.csv, .xlsx, .xes, .xes.gz, .parquet)")
+    parser.add_argument("--painpoints", metavar="FILE", help="pain points, the JSONL that `extract` writes")
+    parser.add_argument("--narrated", metavar="FILE", help="narrated journeys (.csv, .xlsx or .jsonl)")
+    parser.add_argument("--participants", metavar="FILE", help="participants table (for segments and reach)")
+    parser.add_argument("--segment", metavar="S", help="only this segment (citizen, business, ...)")
+    parser.add_argument("--weights", metavar="W", help="priority weights, e.g. reach=2,severity=1,delay=1")
+    add_output_arguments(parser, formats=("json", "xlsx"), default="json")
+
+
+def read_painpoints(path: str) -> pd.DataFrame:
+    """Read the JSONL of ``cli.py extract`` into a pain-points table (non-pain sentences dropped).
+
+    Fields ``file, sheet, row, column`` become ``source_file, source_sheet, source_row,
+    source_column``; a missing ``id`` becomes ``<file>:<line>``; ``status`` defaults to
+    ``suggested``.
+    """
+    check_size(path)
+    name = Path(path).name
+    rows = []
+    with open(path, encoding="utf-8-sig") as fh:
+        for n, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"not valid JSON ({exc.msg})", "write one JSON object per line",
+                                 file=name, row=n) from None
+            if not isinstance(rec, dict):
+                raise InputError("the line is not a JSON object", "write one {...} object per line",
+                                 file=name, row=n)
+            if rec.get("is_pain") is False or (rec.get("is_pain") is None and not rec.get("category")):
+                continue
+            for a, b in (("file", "source_file"), ("sheet", "source_sheet"), ("row", "source_row"),
+                         ("column", "source_column")):
+                if b not in rec and a in rec:
+                    rec[b] = rec.pop(a)
+            rec.setdefault("id", f"{name}:{n}")
+            rec.setdefault("status", "suggested")
+            rows.append(rec)
+    from research.schema import PAIN_POINT_COLUMNS, conform
+
+    return conform(pd.DataFrame(rows), "pain_points") if rows else pd.DataFrame(columns=list(PAIN_POINT_COLUMNS))
+
+
+def read_narrated(path: str) -> pd.DataFrame:
+    """Read narrated journeys from csv, xlsx or jsonl (columns ``research.schema.NARRATED_COLUMNS``)."""
+    check_size(path)
+    p = Path(path)
+    suffix = p.suffix.lower()
+    try:
+        if suffix in (".jsonl", ".ndjson"):
+            df = pd.read_json(p, lines=True, dtype=False)
+        elif suffix == ".json":
+            df = pd.DataFrame(json.loads(p.read_text(encoding="utf-8-sig")))
+        elif suffix in (".xlsx", ".xlsm"):
+            from research.guards import check_zip_archive
+
+            check_zip_archive(p, p.name)
+            df = pd.read_excel(p, engine="calamine", dtype=object)
+        else:
+            df = pd.read_csv(p, dtype=str, encoding="utf-8-sig", sep=None, engine="python")
+    except InputError:
+        raise
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read narrated journeys ({' '.join(str(exc).split())[:120]})",
+                         "give a .csv, .xlsx or .jsonl with interview_id, position, step_id", file=p.name) from None
+    df.columns = [str(c).strip().lower() for c in df.columns]
+    if "step_id" not in df.columns or not ({"interview_id", "participant_id"} & set(df.columns)):
+        raise InputError("narrated journeys need step_id and interview_id (or participant_id) columns",
+                         "add them (one row per step mentioned, with its position)", file=p.name)
+    if "position" not in df.columns:
+        df["position"] = range(1, len(df) + 1)
+    return df
+
+
+def _tables_from_project(args) -> dict:
+    from research.repository import Repository  # another engineer's module; lazy on purpose
+
+    repo = Repository(args.db)
+    if args.project == "demo":
+        try:
+            from research.demo import ensure_demo
+        except ModuleNotFoundError:
+            pass
+        else:
+            ensure_demo(repo)
+    t = repo.tables(args.project)
+    if not len(t.get("steps", [])) and not len(t.get("events", [])):
+        raise InputError("the project has no steps and no event log", "import a steps sheet or a log first",
+                         file=f"project {args.project!r}")
+    return {"steps": t.get("steps"), "events": t.get("events"), "pain_points": t.get("pain_points"),
+            "narrated": t.get("narrated"), "participants": t.get("participants")}
+
+
+def _tables_from_files(args) -> dict:
+    out = {"steps": None, "events": None, "pain_points": None, "narrated": None, "participants": None}
+    if args.steps:
+        from journeys.steps import read_steps
+
+        out["steps"] = read_steps(args.steps).tables["steps"]
+    if args.log:
+        from journeys.eventlog import read_eventlog
+
+        out["events"] = read_eventlog(args.log).tables["events"]
+    if args.painpoints:
+        out["pain_points"] = read_painpoints(args.painpoints)
+    if args.narrated:
+        out["narrated"] = read_narrated(args.narrated)
+    if args.participants:
+        from research.readers import read_file
+
+        out["participants"] = read_file(args.participants, kind="participants").tables["participants"]
+    return out
+
+
+def run(args) -> int:
+    """Read the inputs, build the report, print it."""
+    from journeys.analysis import journey_report, report_sheets
+    from journeys.priorities import parse_weights
+
+    weights = parse_weights(args.weights) if args.weights else None
+    if args.project and (args.steps or args.log or args.painpoints or args.narrated or args.participants):
+        raise InputError("--project cannot be combined with input files",
+                         "use either --project NAME or --steps/--log/... files", file="command line")
+    if not args.project and not args.steps and not args.log:
+        raise InputError("nothing to analyse", "give --project NAME, --steps FILE, --log FILE or both files",
+                         file="command line")
+    tables = _tables_from_project(args) if args.project else _tables_from_files(args)
+    report = journey_report(tables["steps"], tables["events"], tables["pain_points"], tables["narrated"],
+                            tables["participants"], segment=args.segment, weights=weights)
+    if args.format == "xlsx":
+        _write_xlsx(report_sheets(report), args.out)
+    else:
+        write_json(report, args.out)
+    return 0
+
+
+def _cell(v):
+    if isinstance(v, (list, dict)):
+        v = json.dumps(v, ensure_ascii=False)
+    if isinstance(v, str) and len(v) > 32000:  # Excel's cell limit is 32,767 characters
+        v = v[:32000] + "…"
+    return neutralise_formula(v)
+
+
+def _write_xlsx(sheets: dict, out: str | None) -> None:
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, records in sheets.items():
+        ws = wb.create_sheet(name[:31])
+        columns = list(dict.fromkeys(k for r in records for k in r)) or ["(none)"]
+        ws.append([neutralise_formula(c) for c in columns])
+        for r in records:
+            ws.append([_cell(r.get(c)) for c in columns])
+        ws.freeze_panes = "A2"
+        if records:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(records) + 1}"
+    if out is None:
+        buf = io.BytesIO()
+        wb.save(buf)
+        sys.stdout.buffer.write(buf.getvalue())
+        return
+    try:
+        wb.save(Path(out))
+    except OSError as exc:
+        raise InputError(f"cannot write the output ({exc.strerror})", "choose another --out path", file=out) from None
