@@ -194,7 +194,13 @@ INTERVIEWS = {
             ("I", "¿Cómo le fue en el Municipio con el paz y salvo?"),
             ("P", [S("En el Municipio me pidieron el aviso de operación impreso y con sello, aunque ellos mismos "
                      "lo pueden ver en el sistema.", "documents", "S08"),
-                   S("Tuve que cerrar la fonda ese día y perdí como B/.80.00 de venta.", "cost", "S08")]),
+                   S("Tuve que cerrar la fonda ese día y perdí como B/.80.00 de venta.", "cost", "S08"),
+                   S("Y una señora del Municipio me dijo que eso no era ahí y no me quiso explicar a dónde tenía "
+                     "que ir.", "staff", "S08")]),
+            ("I", "¿Y la inspección de los Bomberos?"),
+            ("P", [S("La inspección fue rápida, el inspector llegó a las 9 a.m. como quedamos.", None, "S11"),
+                   S("Eso sí, me pidió otra vez la copia de la cédula y del aviso de operación.", "repetition",
+                     "S11")]),
             ("I", "¿Algo más que quiera agregar?"),
             ("P", [S("Si alguien quiere contactarme para seguimiento, mi número es 6123-4567.", None, None,
                      ("PHONE", "6123-4567")),
@@ -219,7 +225,9 @@ INTERVIEWS = {
             ("P", [S("Me dijeron que tenía que llevar los documentos a la ventanilla en la ciudad, porque en Colón "
                      "no había quien los revisara.", "access", "S06"),
                    S("Son dos horas de bus de ida y dos de vuelta, y gasté como veinte dólares de pasaje.",
-                     "cost", "S06")]),
+                     "cost", "S06"),
+                   S("Allá el Sr. que me atendió no sabía si una barbería necesita permiso de Bomberos, de "
+                     "salud, etc., y me mandó a preguntar al Municipio.", "staff", "S06")]),
             ("I", "¿Cómo fue la inspección de los Bomberos?"),
             ("P", [S("La solicitud de inspección la mandé por correo y pasaron tres semanas sin respuesta.",
                      "waiting", "S10"),
@@ -240,7 +248,9 @@ INTERVIEWS = {
                      "el RUC a mano en otra pantalla.", "internal_tools", "S06"),
                    S("Después copio los datos del aviso en una hoja de Excel para el Municipio, uno por uno.",
                      "internal_tools", "S07"),
-                   S("Eso nos toma unos quince minutos por expediente.", "internal_tools", "S07")]),
+                   S("Eso nos toma unos quince minutos por expediente.", "internal_tools", "S07"),
+                   S("Y cuando el sistema se cae, anotamos todo en papel y después hay que pasarlo otra vez.",
+                     "internal_tools", "S06")]),
             ("I", "¿Qué es lo que más le cuesta a la gente en el formulario del aviso?"),
             ("P", [S("Donde más se confunden es en la actividad comercial, porque la lista tiene cientos de "
                      "códigos.", "complexity", "S05"),
@@ -267,6 +277,10 @@ INTERVIEWS = {
             ("P", [S("Para la factura electrónica tuve que contratar un proveedor PAC y nadie me explicó cuál "
                      "escoger.", "information", "S14"),
                    S("El proveedor cobra B/.25.00 al mes, que para un negocio chico es bastante.", "cost", "S14")]),
+            ("I", "¿Y qué le pidieron para la inspección de Bomberos?"),
+            ("P", [S("Me exigieron una certificación de los extintores firmada y sellada por una empresa "
+                     "autorizada.", "documents", "S10"),
+                   S("Además el plano del local tenía que estar notariado.", "documents", "S10")]),
             ("I", "¿Cómo le fue con el pago del impuesto municipal?"),
             ("P", [S("El pago lo hice en el kiosco del Municipio y fue rapidito, como cinco minutos.", None,
                      "S09")]),
@@ -296,6 +310,10 @@ INTERVIEWS = {
             ("I", "And the fire inspection?"),
             ("P", [S("The Bomberos inspection in Boquete took almost a month to be scheduled.", "waiting", "S10"),
                    S("When the inspector came he was friendly and thorough, no complaints there.", None, "S11")]),
+            ("I", "How did you pay the municipal tax?"),
+            ("P", [S("The kiosk at the municipality only took cash, and nobody had told me that beforehand.",
+                     "information", "S09"),
+                   S("I came back twice because the cashier closes at 3 p.m.", "repetition", "S09")]),
             ("I", "Anything else you would like to add?"),
             ("P", [S("Honestly, the people were kind everywhere.", None, None),
                    S("It would help if there were one checklist in English with every step.", None, None),
@@ -345,7 +363,9 @@ INTERVIEWS = {
             ("I", "¿Qué documentos piden para el paz y salvo?"),
             ("P", [S("Pedimos la cédula y el aviso de operación otra vez, aunque ya vienen en el expediente, porque "
                      "el reglamento lo exige.", "repetition", "S08"),
-                   S("Yo sé que eso molesta a la gente, pero no depende de nosotros.", None, "S08")]),
+                   S("Yo sé que eso molesta a la gente, pero no depende de nosotros.", None, "S08"),
+                   S("A veces los contribuyentes llegan molestos porque en Panamá Emprende les dijeron otra cosa.",
+                     "information", "S08")]),
             ("I", "¿Qué cambiaría si pudiera?"),
             ("P", [S("Si el sistema de Panamá Emprende estuviera conectado con el nuestro, nos ahorraríamos la "
                      "mitad del trabajo.", None, "S07"),
@@ -372,6 +392,10 @@ INTERVIEWS = {
                      "Emprende.", "repetition", "S08"),
                    S("Nobody could tell me why they need a paper copy when it is all in the system.",
                      "information", "S08")]),
+            ("I", "What about setting up electronic invoicing?"),
+            ("P", [S("The invoicing provider asked for the RUC certificate, the aviso and my ID again, even though "
+                     "DGI already has all of that.", "repetition", "S14"),
+                   S("It took eight days to get the invoicing activated.", "waiting", "S14")]),
             ("I", "How did you feel about the process overall?"),
             ("P", [S("It wasn't bad at all once I knew what to do.", None, None),
                    S("But I was worried the whole time that one small mistake would cancel the whole "
@@ -397,7 +421,11 @@ INTERVIEWS = {
             ("I", "Did you have any concerns about transparency?"),
             ("P", [S("A consultant suggested paying an extra fee to speed things up, which we refused.", "trust",
                      None),
-                   S("I do not want my company associated with anything like that.", None, None)]),
+                   S("I do not want my company associated with anything like that.", None, None),
+                   S("I was also never sure whether our data was shared between agencies or simply lost.",
+                     "trust", None),
+                   S("And every agency wanted our incorporation papers apostilled and translated again.",
+                     "documents", None)]),
             ("I", "What worked well, for instance with electronic invoicing?"),
             ("P", [S("The DGI rules for electronic invoicing are clear and the help desk answered my email within "
                      "a day.", None, "S14"),
@@ -422,6 +450,9 @@ INTERVIEWS = {
                    S("Volví al día siguiente y otra vez la misma fila.", "repetition", "S09")]),
             ("I", "¿Y la Caja de Seguro Social?"),
             ("P", [S("Por ahora no tengo empleados, solo mi hermana que me ayuda.", None, "S12")]),
+            ("I", "¿Y ya pediste la inspección de Bomberos?"),
+            ("P", [S("Llamé a Bomberos varias veces y el teléfono nunca contestó.", "channel_failure", "S10"),
+                   S("Si hubiera sabido que tardaba tanto, habría pedido la inspección primero.", None, "S10")]),
             ("I", "¿Cómo te sentiste con los funcionarios del Municipio?"),
             ("P", [S("La verdad, la mayoría fue buena gente.", None, None),
                    S("Pero una señora me regañó delante de todos por no traer la copia del paz y salvo.", "staff",
