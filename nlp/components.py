@@ -1,0 +1,372 @@
+"""The pain-point component: cue patterns (data files) + rules for negation, contrast, hypotheticals.
+
+Registered as the spaCy factory ``"recorrido_pain_points"``; its patterns are loaded by the
+registered function ``"recorrido.pain_patterns.v1"`` from ``data/patterns/<lang>/*.jsonl``.
+Each pattern record is ``{"label", "pattern", "id", "weight"[, "category"]}``: a string pattern
+goes to a :class:`~spacy.matcher.PhraseMatcher` on ``NORM`` (its unaccented spelling is added
+too), a list of token dicts to a :class:`~spacy.matcher.Matcher`. Labels:
+
+- a category of ``research.schema.CATEGORIES``: a pain cue of that category;
+- ``negative``: a pain cue with no category of its own (category ``other`` unless others speak);
+- ``POSITIVE``: praise; counts against pain, but a negated one ("not helpful") is a pain of its
+  ``category``;
+- ``EXPECTED``: what a service should do ("answered", "arrived"); neutral, a pain when negated;
+- ``SUGGESTION``: a wish or proposal; a strong signal when the text answers an improvement
+  question (the ``context``), a weak one otherwise.
+
+Each sentence gets a score: pain cues minus praise, where cues after a contrast ("but", "pero",
+"sin embargo") weigh more than those before it, negated cues flip (within a few tokens in the
+same clause), and cues inside an "if"/"si" clause weigh little. Assumes sentence boundaries are
+set (``recorrido_sentences`` runs first).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+from spacy.util import registry
+
+from nlp.lexicons import lexicon
+from research.errors import InputError
+from research.schema import CATEGORIES
+
+__all__ = ["DEFAULT_CONFIG", "PATTERNS_DIR", "load_patterns", "PainPointDetector",
+           "is_improvement_question", "fold_accents"]
+
+PATTERNS_DIR = Path(__file__).resolve().parent.parent / "data" / "patterns"
+
+DEFAULT_CONFIG = {
+    "patterns_dir": None,  # None = data/patterns/<lang>
+    "threshold": 1.0,  # pain when (pain cues - praise) reaches this
+    "negation_window": 3,  # tokens before a cue where a negator negates it
+    "contrast_before": 0.5,  # weight of cues before the last "but" in a sentence
+    "contrast_after": 1.5,  # weight of cues after it
+    "hypothetical_factor": 0.3,  # weight of cues inside an "if" clause
+    "positive_weight": 1.0,  # weight of praise against pain
+    "negated_positive_weight": 1.0,  # "not helpful": a pain of this weight
+    "negated_pain_praise": 0.3,  # "no problem": a little praise
+    "suggestion_weight": 0.3,  # a suggestion without an improvement question
+    "improvement_suggestion_weight": 1.0,  # a suggestion answering "what could we improve?"
+    "improvement_bare_answer": 0.0,  # an answer to such a question with no cue at all
+    "intensifier_boost": 0.3,  # extra weight of a cue right after "very", "muy"...
+}
+
+_PAIN_LABELS = set(CATEGORIES) | {"negative"}
+_BREAK_CHARS = set(",;:.!?()[]\"“”«»—–…")
+
+
+def fold_accents(text: str) -> str:
+    """``text`` without diacritics (ñ kept as n), for accent-insensitive matching.
+
+    Examples
+    --------
+    >>> fold_accents("Esperé en la cédula pública")
+    'Espere en la cedula publica'
+    """
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+
+
+@registry.misc("recorrido.pain_patterns.v1")
+def make_pattern_loader(path: str | None = None):
+    """Return a loader of pattern records (registered as ``"recorrido.pain_patterns.v1"``)."""
+
+    def load(lang: str) -> list[dict]:
+        return load_patterns(lang, path)
+
+    return load
+
+
+def load_patterns(lang: str, path: str | Path | None = None) -> list[dict]:
+    """Read every ``*.jsonl`` pattern file of ``lang`` (or of the folder ``path``).
+
+    Parameters
+    ----------
+    lang : str
+        ``"en"`` or ``"es"``.
+    path : str or Path, optional
+        A folder of ``*.jsonl`` files; default ``data/patterns/<lang>``.
+
+    Returns
+    -------
+    list of dict
+        The records, in file-name then line order.
+
+    Raises
+    ------
+    InputError
+        When a file is missing, a line is not JSON, or a record lacks ``label``/``pattern``.
+
+    Examples
+    --------
+    >>> recs = load_patterns("es")
+    >>> sorted({r["label"] for r in recs})[:3]
+    ['EXPECTED', 'POSITIVE', 'SUGGESTION']
+    """
+    folder = Path(path) if path is not None else PATTERNS_DIR / lang
+    files = sorted(folder.glob("*.jsonl"))
+    if not files:
+        raise InputError("no pattern files found", "check that data/patterns/<lang>/*.jsonl exist",
+                         file=str(folder))
+    out = []
+    for f in files:
+        for lineno, line in enumerate(f.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                raise InputError("not a JSON line", "fix the pattern record", file=f.name,
+                                 row=lineno) from None
+            if not isinstance(rec, dict) or "label" not in rec or "pattern" not in rec:
+                raise InputError("a pattern record needs label and pattern",
+                                 'write {"label": ..., "pattern": ..., "id": ...}', file=f.name, row=lineno)
+            out.append(rec)
+    return out
+
+
+def is_improvement_question(context: str | None, lang: str) -> bool:
+    """True when ``context`` asks for problems or improvements ("What could we do better?").
+
+    Examples
+    --------
+    >>> is_improvement_question("What could we do better?", "en")
+    True
+    >>> is_improvement_question("¿Qué le gustó?", "es")
+    False
+    """
+    if not context:
+        return False
+    low = fold_accents(context.lower())
+    return any(fold_accents(cue) in low for cue in lexicon(lang).IMPROVEMENT_QUESTION_CUES)
+
+
+if not Doc.has_extension("pain_context"):
+    Doc.set_extension("pain_context", default=None)
+if not Doc.has_extension("pain_sentences"):
+    Doc.set_extension("pain_sentences", default=None)
+
+
+@Language.factory("recorrido_pain_points", default_config=DEFAULT_CONFIG)
+def make_pain_points(nlp: Language, name: str, patterns_dir: str | None, threshold: float,
+                     negation_window: int, contrast_before: float, contrast_after: float,
+                     hypothetical_factor: float, positive_weight: float,
+                     negated_positive_weight: float, negated_pain_praise: float,
+                     suggestion_weight: float, improvement_suggestion_weight: float,
+                     improvement_bare_answer: float, intensifier_boost: float):
+    """Create the pain-point component (a spaCy factory; options in :data:`DEFAULT_CONFIG`)."""
+    config = {k: v for k, v in locals().items() if k in DEFAULT_CONFIG}
+    return PainPointDetector(nlp, name, **config)
+
+
+class PainPointDetector:
+    """Mark each sentence of a Doc as pain or not, with category, severity and cues.
+
+    Writes ``doc._.pain_sentences``: one dict per non-blank sentence with ``start``, ``end``
+    (character offsets), ``is_pain``, ``category``, ``severity``, ``cues``. Reads
+    ``doc._.pain_context`` (the question the text answers, optional).
+    """
+
+    def __init__(self, nlp: Language, name: str = "recorrido_pain_points", **config):
+        unknown = set(config) - set(DEFAULT_CONFIG)
+        if unknown:
+            raise InputError(f"unknown pain_points option(s) {sorted(unknown)}",
+                             f"use only {sorted(DEFAULT_CONFIG)}", file="config")
+        self.name = name
+        self.lang = nlp.lang
+        self.cfg = {**DEFAULT_CONFIG, **config}
+        self.lex = lexicon(self.lang)
+        self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.matcher = Matcher(nlp.vocab)
+        self.meta: dict[int, tuple[str, float, str | None]] = {}
+        records = load_patterns(self.lang, self.cfg["patterns_dir"])
+        for i, rec in enumerate(records):
+            key = f"{rec.get('id') or rec['label']}#{i}"
+            key_id = nlp.vocab.strings.add(key)
+            self.meta[key_id] = (rec["label"], float(rec.get("weight", 1.0)), rec.get("category"))
+            pattern = rec["pattern"]
+            if isinstance(pattern, str):
+                texts = {pattern.lower(), fold_accents(pattern.lower())}
+                self.phrase_matcher.add(key, [nlp.make_doc(t) for t in texts])
+            else:
+                self.matcher.add(key, [pattern])
+        self.markers = PhraseMatcher(nlp.vocab, attr="NORM")
+        for label, words in (("NEG", self.lex.NEGATORS), ("INT", self.lex.INTENSIFIERS),
+                             ("CONTRAST", self.lex.CONTRAST_MARKERS),
+                             ("HYPO", self.lex.HYPOTHETICAL_MARKERS)):
+            forms = {f for w in words for f in (w.lower(), fold_accents(w.lower()))}
+            self.markers.add(label, [nlp.make_doc(f) for f in forms])
+        self.marker_ids = {nlp.vocab.strings[k]: k for k in ("NEG", "INT", "CONTRAST", "HYPO")}
+        self.nothing_answers = {fold_accents(a) for a in self.lex.NOTHING_ANSWERS}
+
+    # ------------------------------------------------------------------ matching
+    def _cues(self, doc: Doc) -> list[tuple[int, int, str, float, str | None]]:
+        found = [(s, e, *self.meta[m]) for m, s, e in self.phrase_matcher(doc)]
+        found += [(s, e, *self.meta[m]) for m, s, e in self.matcher(doc)]
+        # a cue inside a longer cue ("working" in "not working") is dropped
+        found.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+        kept = []
+        for c in found:
+            if any(k[0] <= c[0] and c[1] <= k[1] and (k[1] - k[0]) > (c[1] - c[0]) for k in kept[-12:]):
+                continue
+            kept.append(c)
+        return kept
+
+    def __call__(self, doc: Doc) -> Doc:
+        cues = self._cues(doc)
+        marks = {"NEG": [], "INT": [], "CONTRAST": [], "HYPO": []}
+        for m, s, e in self.markers(doc):
+            marks[self.marker_ids[m]].append((s, e))
+        improvement = is_improvement_question(doc._.pain_context, self.lang)
+        results = []
+        ci = 0
+        cues.sort(key=lambda c: c[0])
+        for sent in doc.sents:
+            s0, s1 = sent.start, sent.end
+            while s0 < s1 and doc[s0].is_space:
+                s0 += 1
+            e1 = s1
+            while e1 > s0 and doc[e1 - 1].is_space:
+                e1 -= 1
+            if s0 >= e1:
+                continue
+            mine = []
+            while ci < len(cues) and cues[ci][0] < s1:
+                if cues[ci][0] >= s0:
+                    mine.append(cues[ci])
+                ci += 1
+            results.append(self._score(doc, s0, e1, mine, marks, improvement))
+        doc._.pain_sentences = results
+        return doc
+
+    # ------------------------------------------------------------------ scoring
+    def _is_break(self, tok) -> bool:
+        return tok.text in _BREAK_CHARS or ("\n" in tok.text)
+
+    def _negated(self, doc, start, s0, neg_marks, contrast_ends) -> int | None:
+        """Token index of the negator governing a cue at ``start``, or None."""
+        window = self.cfg["negation_window"]
+        lo = max(s0, start - window)
+        for ns, ne in neg_marks:
+            if lo <= ne - 1 < start and ne <= start:
+                # no clause break between the negator and the cue
+                if any(self._is_break(doc[j]) for j in range(ne, start)):
+                    continue
+                if any(ne <= c < start for c in contrast_ends):
+                    continue
+                return ns
+        return None
+
+    def _score(self, doc, s0, e1, cues, marks, improvement) -> dict:
+        cfg = self.cfg
+        # a negator inside a cue ("nobody answered", "ningún problema") belongs to that cue:
+        # it negates nothing else, and such a cue is not negated again (Spanish "no ... ningún")
+        neg = [m for m in marks["NEG"] if s0 <= m[0] < e1
+               and not any(c[0] <= m[0] and m[1] <= c[1] for c in cues)]
+        self_negated = {(c[0], c[1]) for c in cues
+                        if any(c[0] <= m[0] and m[1] <= c[1] for m in marks["NEG"])}
+        ints = [m for m in marks["INT"] if s0 <= m[0] < e1]
+        contrasts = [m for m in marks["CONTRAST"] if s0 <= m[0] < e1 - 1]
+        hypos = [m for m in marks["HYPO"] if s0 <= m[0] < e1]
+        pivot = contrasts[-1][1] if contrasts else None
+        contrast_starts = [c[0] for c in contrasts]
+        hypo_ranges = []
+        for hs, he in hypos:
+            end = he
+            while end < e1 and not self._is_break(doc[end]):
+                end += 1
+            hypo_ranges.append((hs, end))
+
+        pain = 0.0
+        praise = 0.0
+        suggestion = 0.0
+        by_cat: dict[str, float] = {}
+        pain_cues: list[str] = []
+        implicit = 0
+        n_int = 0
+        for s, e, label, weight, category in cues:
+            if pivot is None:
+                f = 1.0
+            elif s >= pivot:
+                f = cfg["contrast_after"]
+            else:
+                f = cfg["contrast_before"]
+            if any(hs <= s < he for hs, he in hypo_ranges):
+                f *= cfg["hypothetical_factor"]
+            if any(ie <= s and s - ie <= 1 for _is, ie in ints):
+                boost = 1.0 + cfg["intensifier_boost"]
+                intensified = True
+            else:
+                boost = 1.0
+                intensified = False
+            negator = (None if (s, e) in self_negated
+                       else self._negated(doc, s, s0, neg, contrast_starts))
+            if label in _PAIN_LABELS:
+                if negator is not None:
+                    praise += cfg["negated_pain_praise"] * f
+                    continue
+                w = weight * f * boost
+                pain += w
+                cat = label if label != "negative" else "other"
+                by_cat[cat] = by_cat.get(cat, 0.0) + w
+                pain_cues.append(doc[s:e].text)
+                if label in ("waiting", "repetition") and any(t.like_num for t in doc[s:e]):
+                    implicit += 1
+                n_int += intensified
+            elif label in ("POSITIVE", "EXPECTED"):
+                if negator is not None:
+                    w = cfg["negated_positive_weight"] * f * boost
+                    pain += w
+                    cat = category or "other"
+                    by_cat[cat] = by_cat.get(cat, 0.0) + w
+                    pain_cues.append(doc[negator:e].text)
+                    n_int += intensified
+                elif label == "POSITIVE":
+                    praise += weight * f * boost * cfg["positive_weight"]
+            elif label == "SUGGESTION" and negator is None:
+                suggestion += weight * f
+                if improvement:
+                    pain_cues.append(doc[s:e].text)
+
+        if improvement:
+            pain += suggestion * cfg["improvement_suggestion_weight"]
+            if not cues and not self._is_nothing(doc, s0, e1):
+                pain += cfg["improvement_bare_answer"]
+        else:
+            pain += suggestion * cfg["suggestion_weight"]
+        if improvement and self._is_nothing(doc, s0, e1):
+            pain = 0.0
+        net = pain - praise
+        is_pain = net >= cfg["threshold"] and pain > 0
+        category = None
+        severity = 0.0
+        if is_pain:
+            specific = {k: v for k, v in by_cat.items() if k != "other"}
+            if specific and max(specific.values()) >= 0.5:
+                category = max(specific, key=lambda k: (specific[k], -CATEGORIES.index(k)))
+            else:
+                category = "other"
+            text = doc[s0:e1].text
+            severity = 1.0 - math.exp(-net / 2.5)
+            severity += 0.1 * min(n_int, 2) + 0.1 * min(implicit, 1)
+            severity += 0.1 if "!" in text else 0.0
+            if any(t.is_upper and len(t) > 3 for t in doc[s0:e1]):
+                severity += 0.05
+            severity = round(min(1.0, max(0.05, severity)), 2)
+        return {
+            "start": doc[s0].idx,
+            "end": doc[e1 - 1].idx + len(doc[e1 - 1].text),
+            "is_pain": bool(is_pain),
+            "category": category,
+            "severity": severity,
+            "cues": list(dict.fromkeys(pain_cues)) if is_pain else [],
+        }
+
+    def _is_nothing(self, doc, s0, e1) -> bool:
+        words = " ".join(t.lower_ for t in doc[s0:e1] if not t.is_punct and not t.is_space)
+        return fold_accents(words) in self.nothing_answers

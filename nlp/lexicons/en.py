@@ -1,0 +1,65 @@
+"""English marker words for the pain-point component (data only).
+
+Cue words per category live in ``data/patterns/en/*.jsonl``; these are the function words and
+short phrases that change how cues are read: negation, intensity, contrast, hypotheticals.
+"""
+
+__all__ = [
+    "NEGATORS", "INTENSIFIERS", "CONTRAST_MARKERS", "HYPOTHETICAL_MARKERS", "NOTHING_ANSWERS",
+    "IMPROVEMENT_QUESTION_CUES", "ABBREVIATIONS", "SENTENCE_FINAL_ABBREVIATIONS",
+]
+
+# A cue preceded (within a few tokens, same clause) by one of these is read as negated.
+NEGATORS = (
+    "not", "n't", "no", "never", "nobody", "no one", "noone", "nothing", "none", "neither", "nor",
+    "without", "hardly", "barely", "nt", "dont", "didnt", "wasnt", "isnt", "werent", "cant",
+    "couldnt", "wont", "wouldnt", "havent", "hasnt", "hadnt", "aint", "lack of", "zero",
+)
+
+INTENSIFIERS = (
+    "very", "really", "so", "extremely", "totally", "completely", "absolutely", "utterly",
+    "incredibly", "terribly", "awfully", "seriously", "such", "too", "ridiculously", "super",
+    "highly", "deeply", "way too", "at all", "whatsoever", "ever", "literally", "truly",
+    "horribly", "insanely", "most",
+)
+
+# The clause after these carries the speaker's point ("kind, but I waited four hours").
+CONTRAST_MARKERS = (
+    "but", "however", "although", "though", "yet", "except", "apart from", "other than",
+    "despite", "even though", "whereas", "unfortunately", "sadly", "only thing", "only problem",
+    "only issue", "only complaint", "shame", "pity",
+)
+
+# Cues inside a clause opened by these describe what did not happen.
+HYPOTHETICAL_MARKERS = (
+    "if", "in case", "unless", "whether", "what if", "suppose", "imagine", "hopefully",
+)
+
+# Whole answers that mean "no problem" to an improvement question.
+NOTHING_ANSWERS = (
+    "nothing", "none", "no", "n/a", "na", "nil", "nope", "no comment", "no comments",
+    "nothing really", "not really", "nothing at all", "nothing to add", "nothing else",
+    "nothing to improve", "can't think of anything", "cannot think of anything", "all good",
+    "nothing i can think of", "no improvement needed", "no improvements", "not applicable",
+    "nothing comes to mind", "keep it up", "keep up the good work", "carry on",
+    "nothing, thank you", "nothing thank you", "nothing thanks", "no thanks", "don't know",
+    "dont know", "not sure", "unsure",
+)
+
+# Question wording that asks for problems or improvements: a suggestion answering it is a pain.
+IMPROVEMENT_QUESTION_CUES = (
+    "improve", "better", "change", "dissatisfied", "problem", "difficult", "wrong", "worst",
+    "frustrat", "complain",
+)
+
+# Tokens that end with a period but do not end a sentence (tokenizer special cases).
+ABBREVIATIONS = (
+    "Mr.", "Mrs.", "Ms.", "Dr.", "Drs.", "Prof.", "Sr.", "Jr.", "St.", "Mt.", "Ave.", "Rd.",
+    "Blvd.", "Dept.", "Govt.", "Inc.", "Ltd.", "Co.", "Corp.", "vs.", "etc.",
+    "e.g.", "i.e.", "approx.", "a.m.", "p.m.", "A.M.", "P.M.", "Jan.", "Feb.", "Mar.", "Apr.",
+    "Jun.", "Jul.", "Aug.", "Sep.", "Sept.", "Oct.", "Nov.", "Dec.", "min.", "hr.", "hrs.",
+    "B/.", "U.S.", "U.K.",
+)
+
+# Abbreviations that may also close a sentence: split after them when a capital follows.
+SENTENCE_FINAL_ABBREVIATIONS = ("etc.", "a.m.", "p.m.", "A.M.", "P.M.", "U.S.", "U.K.")

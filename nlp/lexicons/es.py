@@ -1,0 +1,56 @@
+"""Spanish marker words for the pain-point component (data only).
+
+Cue words per category live in ``data/patterns/es/*.jsonl``; these are the function words and
+short phrases that change how cues are read: negation, intensity, contrast, hypotheticals.
+Accents are optional: the component also matches the unaccented spelling.
+"""
+
+__all__ = [
+    "NEGATORS", "INTENSIFIERS", "CONTRAST_MARKERS", "HYPOTHETICAL_MARKERS", "NOTHING_ANSWERS",
+    "IMPROVEMENT_QUESTION_CUES", "ABBREVIATIONS", "SENTENCE_FINAL_ABBREVIATIONS",
+]
+
+NEGATORS = (
+    "no", "nunca", "jamás", "nadie", "nada", "ningún", "ninguno", "ninguna", "ni", "sin",
+    "tampoco", "apenas", "falta de", "cero",
+)
+
+INTENSIFIERS = (
+    "muy", "demasiado", "demasiada", "tan", "tanto", "tanta", "super", "súper", "bastante",
+    "extremadamente", "totalmente", "completamente", "absolutamente", "realmente", "sumamente",
+    "increíblemente", "terriblemente", "para nada", "en absoluto", "nunca jamás", "lo peor",
+    "re", "harto", "mucho", "mucha", "muchísimo", "muchísima", "todo el día", "siempre",
+)
+
+CONTRAST_MARKERS = (
+    "pero", "sin embargo", "aunque", "no obstante", "excepto", "salvo", "a pesar de",
+    "en cambio", "mientras que", "lamentablemente", "desafortunadamente", "por desgracia",
+    "lo único", "el único problema", "lástima", "lo malo", "aun así", "sino",
+)
+
+HYPOTHETICAL_MARKERS = (
+    "si", "en caso de", "a menos que", "ojalá", "suponiendo", "imagínate", "por si",
+)
+
+NOTHING_ANSWERS = (
+    "nada", "ninguno", "ninguna", "no", "n/a", "nada más", "nada que mejorar", "todo bien",
+    "nada en especial", "no sé", "no se", "sin comentarios", "ningún comentario",
+    "nada, gracias", "nada gracias", "todo excelente", "sigan así", "no tengo quejas",
+    "ninguna queja", "nada que agregar", "ninguna sugerencia",
+)
+
+IMPROVEMENT_QUESTION_CUES = (
+    "mejorar", "mejor", "cambiar", "problema", "dificultad", "difícil", "mal", "peor", "queja",
+    "insatisf", "frustr", "molest",
+)
+
+ABBREVIATIONS = (
+    "Sr.", "Sra.", "Srta.", "Dr.", "Dra.", "Lic.", "Licda.", "Ing.", "Arq.", "Prof.", "Profa.",
+    "Ud.", "Uds.", "Vd.", "Vds.", "Sto.", "Sta.", "Mons.", "Gral.", "Cnel.", "Pdte.", "etc.",
+    "p.ej.", "pág.", "págs.", "núm.", "Nº.", "tel.", "Tel.", "Av.", "Avda.", "Cra.",
+    "Cl.", "Dpto.", "Depto.", "a.m.", "p.m.", "A.M.", "P.M.", "aprox.", "máx.",
+    "mín.", "hrs.", "hr.", "min.", "seg.", "B/.", "S.A.", "Cía.", "Ene.", "Feb.", "Mar.",
+    "Abr.", "Jun.", "Jul.", "Ago.", "Sept.", "Oct.", "Nov.", "Dic.", "EE.UU.",
+)
+
+SENTENCE_FINAL_ABBREVIATIONS = ("etc.", "a.m.", "p.m.", "A.M.", "P.M.", "EE.UU.", "S.A.")

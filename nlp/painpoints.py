@@ -1,0 +1,120 @@
+"""Pain points per sentence of a participant's text, in English or Spanish.
+
+The work is done by the spaCy component of :mod:`nlp.components` inside the pipeline of
+:func:`nlp.pipeline.get_nlp`; these functions turn its output into plain dicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from nlp.pipeline import get_nlp
+
+__all__ = ["analyse_text", "analyse_texts", "is_pain_text"]
+
+
+def _records(doc) -> list[dict]:
+    text = doc.text
+    out = []
+    for r in doc._.pain_sentences or []:
+        out.append({
+            "start": r["start"],
+            "end": r["end"],
+            "sentence": text[r["start"]:r["end"]],
+            "is_pain": r["is_pain"],
+            "category": r["category"],
+            "severity": r["severity"],
+            "cues": list(r["cues"]),
+        })
+    return out
+
+
+def analyse_text(text: str, lang: str, *, context: str | None = None) -> list[dict]:
+    """Split ``text`` into sentences and say, for each, whether it describes a pain.
+
+    Parameters
+    ----------
+    text : str
+        What a participant said (never an interviewer's turn).
+    lang : str
+        ``"en"`` or ``"es"``.
+    context : str, optional
+        The question this text answers (e.g. the interviewer's previous turn). When it asks
+        for problems or improvements, suggestions count as pains and "Nothing." does not.
+
+    Returns
+    -------
+    list of dict
+        One per sentence: ``start``, ``end`` (offsets into ``text``), ``sentence``,
+        ``is_pain``, ``category`` (a key of ``research.schema.CATEGORIES``, None when not a
+        pain), ``severity`` (0–1, 0 when not a pain), ``cues`` (the words that triggered it).
+
+    Raises
+    ------
+    InputError
+        When ``lang`` is not supported.
+
+    Examples
+    --------
+    >>> rows = analyse_text("The staff were kind, but I waited four hours.", "en")
+    >>> rows[0]["is_pain"], rows[0]["category"]
+    (True, 'waiting')
+    >>> [r["is_pain"] for r in analyse_text("No tuve ningún problema. Me pidieron otra vez la cédula.", "es")]
+    [False, True]
+    """
+    nlp = get_nlp(lang)
+    doc = nlp.make_doc(text)
+    doc._.pain_context = context
+    for _name, proc in nlp.pipeline:
+        doc = proc(doc)
+    return _records(doc)
+
+
+def analyse_texts(texts: Iterable[str], lang: str, *, contexts: Iterable[str | None] | None = None,
+                  n_process: int = 1, batch_size: int = 256) -> list[list[dict]]:
+    """:func:`analyse_text` over many texts with ``nlp.pipe`` (optionally in several processes).
+
+    Parameters
+    ----------
+    texts : iterable of str
+    lang : str
+        ``"en"`` or ``"es"``.
+    contexts : iterable of str or None, optional
+        The question each text answers, aligned with ``texts``.
+    n_process : int, default 1
+        Worker processes for ``nlp.pipe``.
+    batch_size : int, default 256
+
+    Returns
+    -------
+    list of list of dict
+        One list of sentence records per text, in order.
+
+    Examples
+    --------
+    >>> out = analyse_texts(["It wasn't bad at all.", "Nunca falló.", "Nobody answered the phone."], "en")
+    >>> [[r["is_pain"] for r in rows] for rows in out]
+    [[False], [False], [True]]
+    """
+    nlp = get_nlp(lang)
+    texts = list(texts)
+    ctx = list(contexts) if contexts is not None else [None] * len(texts)
+    docs = []
+    for text, c in zip(texts, ctx, strict=True):
+        doc = nlp.make_doc(text)
+        doc._.pain_context = c
+        docs.append(doc)
+    return [_records(doc) for doc in nlp.pipe(docs, n_process=n_process, batch_size=batch_size)]
+
+
+def is_pain_text(text: str, lang: str, *, context: str | None = None) -> bool:
+    """True when any sentence of ``text`` is a pain (the text-level decision of evaluation).
+
+    Examples
+    --------
+    >>> is_pain_text("Everything was perfect.", "en")
+    False
+    >>> is_pain_text("Sin embargo, la página se caía todo el tiempo.", "es")
+    True
+    """
+    return any(r["is_pain"] for r in analyse_text(text, lang, context=context))

@@ -1,0 +1,218 @@
+"""spaCy pipelines per language: blank tokenizer, speech-proof sentences, lookup lemmas, pain points.
+
+:func:`make_nlp` builds a pipeline from ``spacy.blank(lang)`` (``"en"`` or ``"es"``) and adds,
+in order:
+
+``recorrido_sentences``
+    a rule-based sentence splitter for interview speech (abbreviations such as "Sr.", "Dra.",
+    "p.m." and "B/." do not end a sentence; line breaks, ``? ! …`` and "¿" after an unpunctuated
+    clause do).
+``recorrido_lemmatizer``
+    spaCy's lookup lemmatizer (tables from ``spacy-lookups-data``, installed with the package;
+    nothing is downloaded) that also lemmatises capitalised words.
+``recorrido_pain_points``
+    the pain-point component of :mod:`nlp.components`, configured from its default config.
+
+Tokenizer special cases keep the abbreviations of :mod:`nlp.lexicons` in one token. A trained
+spaCy pipeline (``en_core_web_sm`` / ``es_core_news_sm``) is used only when asked for with
+``config={"trained": True}`` and when it is already installed.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.pipeline import Lemmatizer
+from spacy.tokens import Doc, Token
+
+from nlp import components  # noqa: F401  (registers recorrido_pain_points)
+from nlp.lexicons import LANGS, lexicon
+from research.errors import InputError
+
+__all__ = ["make_nlp", "get_nlp", "sentence_spans", "TRAINED_PIPELINES"]
+
+TRAINED_PIPELINES = {"en": "en_core_web_sm", "es": "es_core_news_sm"}
+
+_TERMINAL = re.compile(r"^[.!?…。]+$|^[!?]+[.!?]*$")
+_ELLIPSIS = re.compile(r"^(\.\.+|…)$")
+_CLOSERS = {'"', "'", "”", "’", ")", "]", "»", "»"}
+_OPENERS = {"¿", "¡"}
+
+
+@Language.factory(
+    "recorrido_sentences",
+    default_config={"final_abbreviations": None},
+)
+def make_sentence_splitter(nlp: Language, name: str, final_abbreviations: list[str] | None):
+    """Create the speech-proof sentence splitter (a spaCy factory)."""
+    if final_abbreviations is None:
+        final_abbreviations = list(lexicon(nlp.lang).SENTENCE_FINAL_ABBREVIATIONS)
+    return SentenceSplitter(final_abbreviations)
+
+
+class SentenceSplitter:
+    """Set ``Token.is_sent_start`` on every token with rules for transcribed speech.
+
+    A sentence starts after ``. ! ? …`` (an ellipsis only when the next word is not lower case),
+    after a line break, after an abbreviation that can close a sentence ("etc.", "p.m.") when a
+    capital follows, and at "¿"/"¡" that follow an unpunctuated word.
+    """
+
+    def __init__(self, final_abbreviations):
+        self.final_abbreviations = set(final_abbreviations)
+
+    def __call__(self, doc: Doc) -> Doc:
+        n = len(doc)
+        if n == 0:
+            return doc
+        doc[0].is_sent_start = True
+        prev = doc[0]
+        prev_text = prev.text
+        prev_space = prev.is_space
+        for i in range(1, n):
+            tok = doc[i]
+            text = tok.text
+            start = False
+            if tok.is_space:
+                start = False
+            elif text in _CLOSERS and not prev_space:
+                start = False
+            elif prev_space and "\n" in prev_text:
+                start = True
+            elif _ELLIPSIS.match(prev_text):
+                start = not tok.is_lower
+            elif _TERMINAL.match(prev_text):
+                start = True
+            elif prev_text in _CLOSERS and i >= 2 and _TERMINAL.match(doc[i - 2].text):
+                start = True
+            elif prev_text in self.final_abbreviations:
+                start = tok.is_title
+            elif text in _OPENERS and not prev.is_punct and not prev_space:
+                start = True
+            tok.is_sent_start = start
+            prev = tok
+            prev_text = text
+            prev_space = tok.is_space
+        return doc
+
+
+@Language.factory(
+    "recorrido_lemmatizer",
+    assigns=["token.lemma"],
+    default_config={"model": None, "mode": "lookup", "overwrite": False},
+)
+def make_lemmatizer(nlp: Language, model, name: str, mode: str, overwrite: bool):
+    """Create the lookup lemmatizer that also finds lemmas of capitalised words."""
+    return LowercaseLookupLemmatizer(nlp.vocab, model, name, mode=mode, overwrite=overwrite)
+
+
+class LowercaseLookupLemmatizer(Lemmatizer):
+    """spaCy's lookup lemmatizer, looking words up as written and then in lower case."""
+
+    def lookup_lemmatize(self, token: Token) -> list[str]:  # noqa: D102
+        table = self.lookups.get_table("lemma_lookup", {})
+        text = token.text
+        result = table.get(text)
+        if result is None:
+            lower = token.lower_
+            result = table.get(lower, lower if lower != text else text)
+        return [result] if isinstance(result, str) else result
+
+
+def _add_special_cases(nlp: Language) -> None:
+    """Keep abbreviations (and their capitalised / upper-case spellings) as single tokens."""
+    for abbr in lexicon(nlp.lang).ABBREVIATIONS:
+        for form in {abbr, abbr.lower(), abbr.upper(), abbr[:1].upper() + abbr[1:]}:
+            nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
+
+
+def make_nlp(lang: str, config: dict | None = None) -> Language:
+    """Build a new pipeline for ``lang`` (``"en"`` or ``"es"``).
+
+    Parameters
+    ----------
+    lang : str
+        ``"en"`` or ``"es"``.
+    config : dict, optional
+        ``{"pain_points": {...}}`` overrides the pain-point component's config (see
+        :data:`nlp.components.DEFAULT_CONFIG`); ``{"sentences": {...}}`` the splitter's;
+        ``{"trained": True}`` starts from an installed trained pipeline when there is one.
+
+    Returns
+    -------
+    spacy.language.Language
+
+    Raises
+    ------
+    InputError
+        When ``lang`` is not supported.
+
+    Examples
+    --------
+    >>> nlp = make_nlp("es")
+    >>> nlp.pipe_names
+    ['recorrido_sentences', 'recorrido_lemmatizer', 'recorrido_pain_points']
+    >>> [s.text for s in nlp("La Dra. López llegó a las 6 p.m. Esperé tres horas").sents]
+    ['La Dra. López llegó a las 6 p.m.', 'Esperé tres horas']
+    """
+    if lang not in LANGS:
+        raise InputError(f"language {lang!r} is not supported", "use en or es", file="lang")
+    config = dict(config or {})
+    nlp = None
+    if config.get("trained"):
+        name = TRAINED_PIPELINES[lang]
+        if spacy.util.is_package(name):
+            nlp = spacy.load(name, exclude=["ner", "senter", "lemmatizer", "attribute_ruler"])
+    if nlp is None:
+        nlp = spacy.blank(lang)
+    _add_special_cases(nlp)
+    first = nlp.pipe_names[0] if nlp.pipe_names else None
+    nlp.add_pipe("recorrido_sentences", config=config.get("sentences", {}),
+                 **({"before": first} if first else {}))
+    lemmatizer = nlp.add_pipe("recorrido_lemmatizer")
+    lemmatizer.initialize()  # lookup tables from spacy-lookups-data, on disk
+    nlp.add_pipe("recorrido_pain_points", config=config.get("pain_points", {}))
+    return nlp
+
+
+@lru_cache(maxsize=None)
+def get_nlp(lang: str) -> Language:
+    """The shared pipeline of ``lang``, built once per process with :func:`make_nlp`.
+
+    Do not modify the returned object: every caller shares it.
+
+    Examples
+    --------
+    >>> get_nlp("en") is get_nlp("en")
+    True
+    """
+    return make_nlp(lang)
+
+
+def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
+    """Character ``(start, end)`` of each sentence of ``text``, without surrounding spaces.
+
+    Examples
+    --------
+    >>> text = "Sr. Pérez pagó B/.5.00, etc. No me atendieron\\n¿Por qué?"
+    >>> [text[s:e] for s, e in sentence_spans(text, "es")]
+    ['Sr. Pérez pagó B/.5.00, etc.', 'No me atendieron', '¿Por qué?']
+    """
+    nlp = get_nlp(lang)
+    doc = nlp.get_pipe("recorrido_sentences")(nlp.make_doc(text))
+    out = []
+    for sent in doc.sents:
+        span = _strip(sent)
+        if span is not None:
+            out.append(span)
+    return out
+
+
+def _strip(sent) -> tuple[int, int] | None:
+    toks = [t for t in sent if not t.is_space]
+    if not toks:
+        return None
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
