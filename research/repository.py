@@ -263,6 +263,10 @@ def _project_missing(name: str) -> InputError:
                       file=f"project {name!r}")
 
 
+def _norm(name) -> str:
+    return " ".join(str(name).split())
+
+
 def _clean_name(name) -> str:
     if not isinstance(name, str) or not name.strip():
         raise InputError("a project needs a name", "give a non-empty name", file="project")
@@ -428,6 +432,7 @@ class Repository:
                 yield conn
 
     def _pid(self, conn: sa.Connection, name: str, *, lock: bool = False) -> int:
+        name = _norm(name)
         q = sa.select(projects_t.c.id).where(projects_t.c.name == name)
         if lock and self.dialect == "postgresql":
             q = q.with_for_update()
@@ -482,6 +487,7 @@ class Repository:
         InputError
             There is no such project.
         """
+        name = _norm(name)
         with self._read() as conn:
             row = conn.execute(sa.select(projects_t).where(projects_t.c.name == name)).mappings().first()
         if row is None:
@@ -527,7 +533,8 @@ class Repository:
         False
         """
         with self._read() as conn:
-            return conn.execute(sa.select(projects_t.c.id).where(projects_t.c.name == name)).first() is not None
+            return conn.execute(sa.select(projects_t.c.id)
+                                .where(projects_t.c.name == _norm(name))).first() is not None
 
     def rename_project(self, old: str, new: str) -> dict:
         """Rename a project (its data follows).
@@ -592,7 +599,8 @@ class Repository:
         True
         """
         with self._read() as conn:
-            rev = conn.execute(sa.select(projects_t.c.revision).where(projects_t.c.name == project)).scalar()
+            rev = conn.execute(sa.select(projects_t.c.revision)
+                               .where(projects_t.c.name == _norm(project))).scalar()
         if rev is None:
             raise _project_missing(project)
         return int(rev)
@@ -675,6 +683,28 @@ class Repository:
                 self._bulk_insert(conn, tname, df, pid, import_id=iid)
             self._bump(conn, pid)
         return {**summary, "project": name, "status": "imported", "import_id": int(iid)}
+
+    def find_import(self, project: str, content_hash: str) -> dict | None:
+        """The stored summary of the import of this content into the project, or None.
+
+        Lets a caller skip reading a file that is already in the project.
+
+        Examples
+        --------
+        >>> repo = Repository("sqlite://")
+        >>> _ = repo.create_project("p")
+        >>> repo.find_import("p", "abc") is None
+        True
+        """
+        with self._read() as conn:
+            pid = self._pid(conn, project)
+            row = conn.execute(sa.select(imports_t.c.id, imports_t.c.summary, imports_t.c.file)
+                               .where(imports_t.c.project_id == pid,
+                                      imports_t.c.content_sha256 == content_hash)).first()
+        if row is None:
+            return None
+        summary = row.summary if isinstance(row.summary, dict) else json.loads(row.summary or "{}")
+        return {**summary, "import_id": int(row.id), "first_imported_as": row.file}
 
     def imports(self, project: str) -> pd.DataFrame:
         """The files imported into a project, oldest first (:data:`IMPORT_COLUMNS`)."""
@@ -792,7 +822,7 @@ class Repository:
         if name == "participants":
             return _unpack_attributes(df)
         if name == "utterances":
-            df["project"] = pd.Series([project] * len(df), dtype="str")
+            df["project"] = pd.Series([_norm(project)] * len(df), dtype="str")
         if name == "pain_points":
             return df[list(PAIN_POINT_COLUMNS) + list(_PAIN_EXTRA)]
         if name == "events":  # the reader's row reference travels along, after the canonical columns
