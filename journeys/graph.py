@@ -264,8 +264,9 @@ def steps_from_events(events: pd.DataFrame, *, case: str = "case_id", activity: 
                       timestamp: str = "timestamp") -> pd.DataFrame:
     """Infer a steps table from an event log: one step per activity (used when no steps file is given).
 
-    ``order`` is the activity's median position (1-based) in the cases where it occurs, ties
-    broken by first appearance; ``channel`` lists the channels seen for the activity (if the log
+    Spellings that differ only in case, accents or punctuation are one step (named by the most
+    frequent spelling). ``order`` is the activity's median position (1-based) in the cases where
+    it occurs, ties broken by first appearance (cases in PM4Py order); ``channel`` lists the channels seen for the activity (if the log
     has them); ``agency`` is its most frequent agency. No ``next_steps``: an inferred table has
     no designed journey, and :func:`journey_tables` adds no designed edges for it.
 
@@ -281,22 +282,33 @@ def steps_from_events(events: pd.DataFrame, *, case: str = "case_id", activity: 
                          file="events")
     ev = _sorted_events(events, case, timestamp)
     ev = ev[ev[activity].notna()]
+    names = ev[activity].astype(str)
+    folded = names.map({a: fold(a) for a in names.unique()})
+    # spellings that fold alike ("Apply", "apply") are one step, named by their most frequent spelling
+    counts = pd.DataFrame({"k": folded, "a": names}).value_counts(sort=False)
+    first_seen = {a: i for i, a in enumerate(dict.fromkeys(names))}
+    spelling = {}
+    for (k, a), n in counts.items():
+        best = spelling.get(k)
+        if best is None or (n, -first_seen[a]) > (counts[(k, best)], -first_seen[best]):
+            spelling[k] = a
     pos = ev.groupby(case, sort=False).cumcount() + 1
-    first = {a: i for i, a in enumerate(dict.fromkeys(ev[activity].astype(str)))}
-    med = pos.groupby(ev[activity].astype(str)).median()
-    acts = sorted(med.index, key=lambda a: (med[a], first[a]))
+    first = {k: i for i, k in enumerate(dict.fromkeys(folded))}
+    med = pos.groupby(folded).median()
+    keys = sorted(med.index, key=lambda k: (med[k], first[k]))
     rows = []
-    for k, a in enumerate(acts, start=1):
-        sel = ev[ev[activity].astype(str) == a]
+    for n, k in enumerate(keys, start=1):
+        sel = ev[(folded == k).to_numpy()]
         chans = []
         if "channel" in ev.columns:
             chans = list(dict.fromkeys(normalise_channel(c) for c in sel["channel"].dropna()))
         agency = None
         if "agency" in ev.columns and sel["agency"].notna().any():
             agency = str(sel["agency"].dropna().astype(str).mode().iloc[0])
+        a = spelling[k]
         rows.append({"journey": "inferred", "step_id": a, "stage": None, "step": a,
                      "channel": "; ".join(chans) or None, "lane": "customer", "agency": agency,
-                     "order": k, "next_steps": None, "median_wait_days": None,
+                     "order": n, "next_steps": None, "median_wait_days": None,
                      "volume_per_month": None, "documents_required": None, "synonyms": None})
     return pd.DataFrame(rows)
 
