@@ -16,7 +16,7 @@ from research.errors import InputError
 
 __all__ = [
     "max_upload_bytes", "max_expanded_bytes", "check_size", "check_zip_archive",
-    "read_gzip_limited", "neutralise_formula", "FORMULA_PREFIXES",
+    "read_gzip_limited", "neutralise_formula", "FORMULA_PREFIXES", "check_ooxml_xml",
 ]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -83,6 +83,41 @@ def check_zip_archive(source: str | Path | bytes, name: str, limit: int | None =
                              "remove the password (or save as .xlsx) and import again", file=name) from None
         raise InputError("the file is not a valid Office document (not a zip archive)",
                          "check the extension matches the content, or re-save it", file=name) from None
+
+
+def check_ooxml_xml(zf: zipfile.ZipFile, name: str) -> None:
+    """Refuse an Office zip whose XML parts declare a DTD or entities (billion laughs, XXE).
+
+    Real .xlsx/.docx parts never carry a DOCTYPE, so its presence is refused outright,
+    whatever parser reads the part later. Only the start of each part is read.
+
+    Raises
+    ------
+    InputError
+        An XML part declares a DOCTYPE or an ENTITY.
+
+    Examples
+    --------
+    >>> buf = io.BytesIO()
+    >>> with zipfile.ZipFile(buf, "w") as z:
+    ...     z.writestr("word/document.xml", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>')
+    >>> check_ooxml_xml(zipfile.ZipFile(buf), "t.docx")
+    Traceback (most recent call last):
+    ...
+    research.errors.InputError: t.docx: the document contains an XML DTD/entity declaration (word/document.xml), which Office never writes — re-save the file from Excel or Word; if it came from outside, do not trust it
+    """
+    markers = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"), "<!ENTITY".encode("utf-16-le"),
+               "<!DOCTYPE".encode("utf-16-be"), "<!ENTITY".encode("utf-16-be"))
+    for info in zf.infolist():
+        if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        with zf.open(info) as fh:
+            head = fh.read(64 * 1024)
+        if any(m in head for m in markers):
+            raise InputError(f"the document contains an XML DTD/entity declaration ({info.filename}), "
+                             "which Office never writes",
+                             "re-save the file from Excel or Word; if it came from outside, do not trust it",
+                             file=name)
 
 
 def _is_ole(source: str | Path | bytes) -> bool:

@@ -1,0 +1,182 @@
+"""Text-based inputs: encoding and delimiter detection, CSV/TSV grids.
+
+Spanish exports are often cp1252 or Latin-1, Excel's "Unicode text" is UTF-16 with tabs, and
+many Spanish-locale tools write semicolons. :func:`decode_bytes` and :func:`read_delimited`
+hide all of that; everything after them sees a grid of strings, like a sheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+
+from research.errors import InputError
+
+__all__ = ["decode_bytes", "sniff_delimiter", "read_delimited", "max_line_chars", "MAX_FIELD_CHARS"]
+
+#: Longest field accepted in a delimited file (a runaway quote would otherwise swallow the file).
+MAX_FIELD_CHARS = 1_000_000
+
+
+def max_line_chars() -> int:
+    """Longest text line kept whole (env ``RECORRIDO_MAX_LINE_CHARS``, default 1,000,000)."""
+    return int(os.environ.get("RECORRIDO_MAX_LINE_CHARS", "1000000"))
+
+
+def decode_bytes(data: bytes, name: str = "<input>") -> tuple[str, str]:
+    """Decode a text file: UTF-8 (with or without BOM), UTF-16 (BOM or not), else cp1252/Latin-1.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+    name : str
+        File name for error messages.
+
+    Returns
+    -------
+    (str, str)
+        The text (without BOM, newlines as in the file) and the encoding used.
+
+    Raises
+    ------
+    InputError
+        Binary content (an Excel/zip/PDF file under a text extension, or NUL bytes).
+
+    Examples
+    --------
+    >>> decode_bytes("año".encode("cp1252"))
+    ('año', 'cp1252')
+    >>> decode_bytes("\\ufeffHablante;Texto".encode("utf-8"))
+    ('Hablante;Texto', 'utf-8-sig')
+    >>> decode_bytes("Speaker\\tText".encode("utf-16"))[1]
+    'utf-16'
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _decode(data[3:], "utf-8", name), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _decode(data, "utf-16", name), "utf-16"
+    head = data[:4096]
+    if len(head) >= 4 and head.count(b"\x00") >= len(head) // 4:
+        # UTF-16 without BOM: every other byte is zero for Latin text
+        even_zero = head[0::2].count(0) > head[1::2].count(0)
+        enc = "utf-16-be" if even_zero else "utf-16-le"
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            pass
+    _refuse_binary(data, name)
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _decode(data: bytes, enc: str, name: str) -> str:
+    try:
+        return data.decode(enc)
+    except UnicodeDecodeError:
+        raise InputError(f"the file says it is {enc} but is not", "save it again as UTF-8 text",
+                         file=name) from None
+
+
+_MAGIC = {
+    b"PK\x03\x04": "a zip archive (perhaps an Excel .xlsx or Word .docx file)",
+    b"\xd0\xcf\x11\xe0": "an old binary Office file (.xls/.doc) or an encrypted workbook",
+    b"%PDF": "a PDF document",
+    b"\x1f\x8b": "a gzip archive",
+    b"PAR1": "a Parquet file",
+}
+
+
+def _refuse_binary(data: bytes, name: str) -> None:
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise InputError(f"this is {what}, not a text file",
+                             "give the file its real extension (.xlsx, .docx...) or export it as CSV/text",
+                             file=name)
+    if b"\x00" in data[:65536]:
+        raise InputError("the file holds binary data, not text",
+                         "export it again as CSV or plain text (UTF-8)", file=name)
+
+
+def sniff_delimiter(text: str) -> str:
+    """Pick the delimiter (comma, semicolon, tab or pipe) from the first lines.
+
+    The delimiter that splits the first lines into the same, largest number of fields wins.
+
+    Examples
+    --------
+    >>> sniff_delimiter("Hablante;Texto\\nAna;Hola, buenas\\n")
+    ';'
+    >>> sniff_delimiter("a\\tb\\n1\\t2\\n"), sniff_delimiter("a,b\\n1,2\\n"), sniff_delimiter("solo")
+    ('\\t', ',', ',')
+    """
+    lines = [ln for ln in text[:65536].splitlines() if ln.strip()][:20]
+    if not lines:
+        return ","
+    best, best_score = ",", 0.0
+    for d in (",", ";", "\t", "|"):
+        try:
+            counts = [len(r) for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=d)]
+        except csv.Error:
+            continue
+        if not counts or counts[0] < 2:
+            continue
+        same = sum(1 for c in counts if c == counts[0]) / len(counts)
+        score = same * 10 + min(counts[0], 50) / 50
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def read_delimited(data: bytes, name: str, delimiter: str | None = None) -> tuple[list[list[str]], dict]:
+    """Read CSV/TSV bytes into a grid of strings (row ``i`` is line-record ``i + 1``).
+
+    Parameters
+    ----------
+    data : bytes
+        File content.
+    name : str
+        File name (``.tsv`` means tab unless ``delimiter`` says otherwise).
+    delimiter : str, optional
+        Force a delimiter.
+
+    Returns
+    -------
+    (list of list of str, dict)
+        The grid and ``{"encoding", "delimiter"}``.
+
+    Raises
+    ------
+    InputError
+        Binary content, a field longer than :data:`MAX_FIELD_CHARS` (an unclosed quote), or
+        malformed CSV, with the line number.
+
+    Examples
+    --------
+    >>> read_delimited("Hablante;Texto\\r\\nAna;\\"Dijo: sí; luego no\\"\\r\\n".encode("cp1252"), "a.csv")
+    ([['Hablante', 'Texto'], ['Ana', 'Dijo: sí; luego no']], {'encoding': 'cp1252', 'delimiter': ';'})
+    """
+    text, enc = decode_bytes(data, name)
+    if delimiter is None:
+        delimiter = "\t" if name.lower().endswith(".tsv") and "\t" in text[:65536] else sniff_delimiter(text)
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    old = csv.field_size_limit()
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    try:
+        for row in reader:
+            rows.append(row)
+    except csv.Error as exc:
+        raise InputError(f"the file is not valid CSV ({exc})",
+                         "check for an unclosed quote around this line, or export the file again",
+                         file=name, row=reader.line_num) from None
+    finally:
+        csv.field_size_limit(old)
+    return rows, {"encoding": enc, "delimiter": delimiter}
