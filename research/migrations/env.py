@@ -21,7 +21,10 @@ def run_migrations() -> None:
     if connection is None:  # pragma: no cover - we never run alembic from its own command line
         raise RuntimeError("research/migrations needs an open connection in config.attributes")
     context.configure(connection=connection, render_as_batch=connection.dialect.name == "sqlite",
-                      transaction_per_migration=False)
+                      transaction_per_migration=False,
+                      # our SQLite connections issue a real BEGIN (see repository._make_engine), so
+                      # a failed upgrade rolls back whole on SQLite too
+                      transactional_ddl=True)
     with context.begin_transaction():
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK_KEY})")
