@@ -219,8 +219,9 @@ def _detect_header(rows: list[list], mapping: dict[str, str] | None) -> tuple[in
     best = None
     for i, row in enumerate(rows[:_MAX_HEADER_SCAN]):
         ranked: dict[str, tuple[int, int]] = {}
+        step_like: list[int] = []
         for j, cell in enumerate(row):
-            n = _norm(_cell_text(cell))
+            n = "numero" if _cell_text(cell) == "#" else _norm(_cell_text(cell))
             if not n:
                 continue
             if n in explicit:
@@ -230,14 +231,30 @@ def _detect_header(rows: list[list], mapping: dict[str, str] | None) -> tuple[in
                 rank = [_norm(x) for x in STEP_HEADER_NAMES[field]].index(n)
             else:
                 continue
+            if field == "step":
+                step_like.append(j)
             if field not in ranked or rank < ranked[field][0]:
                 ranked[field] = (rank, j)
+        if "step_id" not in ranked and len(step_like) >= 2:
+            # "Paso | Descripción": the column holding short codes (1, 2, S-03) is the step id
+            ids = [j for j in step_like if _is_id_column(rows[i + 1:i + 31], j)]
+            if ids:
+                ranked["step_id"] = (0, ids[0])
+                ranked["step"] = (0, next(j for j in step_like if j != ids[0]))
         cols = {j: field for field, (_, j) in ranked.items()}
         if all(f in cols.values() for f in REQUIRED_STEP_FIELDS):
             return i, cols
         if len(cols) >= 2 and (best is None or len(cols) > len(best[1])):
             best = (i, cols)
     return best  # header found but incomplete -> caller reports the missing columns
+
+
+_ID_RE = re.compile(r"^[A-Za-z]{0,4}[-_.]?\d{1,4}(?:[.-]\d{1,3})?[A-Za-z]?$")
+
+
+def _is_id_column(rows: list[list], j: int) -> bool:
+    values = [_cell_text(r[j]) for r in rows if j < len(r) and _cell_text(r[j])]
+    return bool(values) and all(_ID_RE.match(v) for v in values)
 
 
 def _missing_columns_error(rows, header, file, sheet, mapping) -> InputError:

@@ -45,6 +45,7 @@ import io
 import json
 import math
 import random
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -98,10 +99,10 @@ STEPS = [
      "Cédula; Aviso de Operación; Plano del local", "Cédula (ID card); Aviso de Operación; Floor plan",
      "Bomberos; permiso de Bomberos; inspección; fire department; fire inspection; fire permit"),
     ("S11", "Inspección", "Inspection", "Inspeccionar el local", "Inspect the premises",
-     "presencial", "ventanilla", "Bomberos", "S10; S12", 7, 880, "", "",
+     "presencial", "ventanilla", "Bomberos", "S10; S12; S14", 7, 880, "", "",
      "inspector; visita; extintores; inspection visit; premises"),
     ("S12", "Seguridad social", "Social security", "Inscribirse como empleador en la CSS",
-     "Register as an employer with CSS", "oficina; web", "cliente", "CSS", "S13", 6, 600,
+     "Register as an employer with CSS", "oficina; web", "cliente", "CSS", "S12; S13", 6, 600,
      "Cédula; Aviso de Operación; Paz y salvo; RUC", "Cédula (ID card); Aviso de Operación; Paz y salvo; RUC",
      "CSS; Caja de Seguro Social; la Caja; número patronal; empleador; social security; employer"),
     ("S13", "Seguridad social", "Social security", "Digitar la inscripción patronal en SIPE",
@@ -548,6 +549,25 @@ def _workbook():
     return wb
 
 
+def _save(document, path: Path) -> None:
+    """Save a workbook or Word document byte-for-byte reproducibly (fixed zip entry dates)."""
+    import zipfile
+
+    buf = io.BytesIO()
+    document.save(buf)
+    buf.seek(0)
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_DATE.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" with the clock
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + FIXED_DATE.strftime(
+                    "%Y-%m-%dT%H:%M:%SZ").encode(), data)
+            dst.writestr(fixed, data)
+
+
 def _style_header(ws, row: int, widths: dict[int, float] | None = None) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -586,7 +606,7 @@ def write_steps(out: Path) -> None:
                  "Carril: cliente, ventanilla, interno o soporte.",
                  "Siguientes pasos: códigos separados por punto y coma; los ciclos (reprocesos) están permitidos."]:
         notes.append([line])
-    wb.save(out / "steps.xlsx")
+    _save(wb, out / "steps.xlsx")
     with open(out / "steps_en.csv", "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(STEP_HEADERS_EN)
@@ -603,7 +623,7 @@ def write_participants(out: Path) -> None:
     for p in PARTICIPANTS:
         ws.append(list(p))
     _style_header(ws, 1, {1: 15, 2: 16, 3: 26, 4: 14, 5: 20, 6: 20, 7: 24})
-    wb.save(out / "participants.xlsx")
+    _save(wb, out / "participants.xlsx")
 
 
 def write_events(out: Path, rng: random.Random, n_cases: int = 3000) -> dict:
@@ -726,7 +746,7 @@ def write_transcripts(out: Path, rng: random.Random) -> list[dict]:
     _style_header(ws, 3, {1: 11, 2: 12, 3: 18, 4: 9, 5: 110})
     for row in ws.iter_rows(min_row=4):
         row[4].alignment = Alignment(wrap_text=True, vertical="top")
-    wb.save(out / "entrevistas_filas.xlsx")
+    _save(wb, out / "entrevistas_filas.xlsx")
 
     # (b) one sheet per interview, plus an index sheet that holds no utterances
     wb = _workbook()
@@ -745,7 +765,7 @@ def write_transcripts(out: Path, rng: random.Random) -> list[dict]:
                 gold += _gold(sentences, file="entrevistas_por_hoja.xlsx", sheet=iid, row=ws.max_row,
                               interview_id=iid, lang=lang)
         _style_header(ws, 1, {1: 10, 2: 18, 3: 110})
-    wb.save(out / "entrevistas_por_hoja.xlsx")
+    _save(wb, out / "entrevistas_por_hoja.xlsx")
 
     # (c) notes grid: one row per participant, one column per question
     wb = _workbook()
@@ -759,7 +779,7 @@ def write_transcripts(out: Path, rng: random.Random) -> list[dict]:
             gold += _gold(sentences, file="notas_campo.xlsx", sheet="Notas", row=ws.max_row, column=question,
                           interview_id=pid, lang="es")
     _style_header(ws, 3, {1: 13, 2: 40, 3: 40, 4: 40, 5: 40, 6: 40})
-    wb.save(out / "notas_campo.xlsx")
+    _save(wb, out / "notas_campo.xlsx")
 
     # (d) CSV exported by a Spanish Excel: cp1252, semicolons, CRLF
     buf = io.StringIO()
@@ -800,7 +820,7 @@ def write_transcripts(out: Path, rng: random.Random) -> list[dict]:
         p.add_run(text)
         if role == "participant":
             gold += _gold(sentences, file="P08.docx", row=len(doc.paragraphs), interview_id="P08", lang="en")
-    doc.save(out / "P08.docx")
+    _save(doc, out / "P08.docx")
 
     # (g) WebVTT with <v Name> voice tags, numbered cues
     parts = ["WEBVTT", "", "NOTE Interview P09, foreign investor, video call 2025-05-22", ""]
@@ -882,7 +902,7 @@ def write_templates(out: Path) -> None:
             ws.append(r)
         _style_header(ws, 1, {k: 22 for k in range(1, len(rows[0]) + 1)})
         ws.freeze_panes = "A2"
-        wb.save(out / name)
+        _save(wb, out / name)
 
 
 def generate(out: str | Path = HERE, templates: str | Path | None = HERE.parent / "templates") -> dict:

@@ -149,3 +149,16 @@ def test_steps_validate_dataframe_without_source_columns():
     with pytest.raises(InputError, match="row 3: median wait days is not a number"):
         validate_steps(df, file="f.csv")
     assert split_list("A;B, C") == ["A", "B", "C"]
+
+
+def test_steps_paso_with_numbers_and_description_column(tmp_path):
+    rows = [["Paso", "Descripción", "Canal"], [1, "Pedir cita", "web"], [2, "Ir a la cita", "oficina"]]
+    df = read_steps(_xlsx(tmp_path, {"J": rows})).tables["steps"]
+    assert df["step_id"].tolist() == ["1", "2"]
+    assert df["step"].tolist() == ["Pedir cita", "Ir a la cita"]
+
+
+def test_steps_hash_header_is_the_step_id(tmp_path):
+    rows = [["#", "Step", "Next steps"], [1, "Apply", 2], [2, "Pay", ""]]
+    df = read_steps(_xlsx(tmp_path, {"J": rows})).tables["steps"]
+    assert df["step_id"].tolist() == ["1", "2"] and df["next_steps"].tolist() == ["2", ""]
