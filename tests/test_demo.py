@@ -7,6 +7,7 @@ import hashlib
 import importlib.util
 import json
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -51,11 +52,13 @@ def _content(path: Path):
 
 
 @pytest.fixture(scope="module")
-def regenerated(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo")
-    templates = tmp_path_factory.mktemp("templates")
-    manifest = _load_generator().generate(out, templates)
-    return out, templates, manifest
+def regenerated():
+    # A private temporary folder rather than tmp_path: pytest's shared --basetemp is wiped by any
+    # other pytest session started meanwhile in the same working tree.
+    with tempfile.TemporaryDirectory(prefix="recorrido-demo-") as tmp:
+        out, templates = Path(tmp) / "demo", Path(tmp) / "templates"
+        manifest = _load_generator().generate(out, templates)
+        yield out, templates, manifest
 
 
 @pytest.fixture(scope="module")
