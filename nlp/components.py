@@ -43,10 +43,10 @@ PATTERNS_DIR = Path(__file__).resolve().parent.parent / "data" / "patterns"
 
 DEFAULT_CONFIG = {
     "patterns_dir": None,  # None = data/patterns/<lang>
-    "threshold": 1.0,  # pain when (pain cues - praise) reaches this
+    "threshold": 0.6,  # pain when (pain cues - praise) reaches this
     "negation_window": 3,  # tokens before a cue where a negator negates it
-    "contrast_before": 0.5,  # weight of cues before the last "but" in a sentence
-    "contrast_after": 1.5,  # weight of cues after it
+    "contrast_before": 0.5,  # weight of praise before the last "but" in a sentence
+    "contrast_after": 1.5,  # weight of pain cues after it
     "hypothetical_factor": 0.3,  # weight of cues inside an "if" clause
     "positive_weight": 1.0,  # weight of praise against pain
     "negated_positive_weight": 1.0,  # "not helpful": a pain of this weight
@@ -266,8 +266,8 @@ class PainPointDetector:
         cfg = self.cfg
         # a negator inside a cue ("nobody answered", "ningún problema") belongs to that cue:
         # it negates nothing else, and such a cue is not negated again (Spanish "no ... ningún")
-        neg = [m for m in marks["NEG"] if s0 <= m[0] < e1
-               and not any(c[0] <= m[0] and m[1] <= c[1] for c in cues)]
+        neg_all = [m for m in marks["NEG"] if s0 <= m[0] < e1]
+        neg = [m for m in neg_all if not any(c[0] <= m[0] and m[1] <= c[1] for c in cues)]
         self_negated = {(c[0], c[1]) for c in cues
                         if any(c[0] <= m[0] and m[1] <= c[1] for m in marks["NEG"])}
         ints = [m for m in marks["INT"] if s0 <= m[0] < e1]
@@ -290,12 +290,15 @@ class PainPointDetector:
         implicit = 0
         n_int = 0
         for s, e, label, weight, category in cues:
+            praise_label = label == "POSITIVE"
+            # the clause after "but" carries the point: its pains weigh more, and praise
+            # before it weighs less ("kind, but I waited four hours")
             if pivot is None:
                 f = 1.0
             elif s >= pivot:
-                f = cfg["contrast_after"]
+                f = 1.0 if praise_label else cfg["contrast_after"]
             else:
-                f = cfg["contrast_before"]
+                f = cfg["contrast_before"] if praise_label else 1.0
             if any(hs <= s < he for hs, he in hypo_ranges):
                 f *= cfg["hypothetical_factor"]
             if any(ie <= s and s - ie <= 1 for _is, ie in ints):
@@ -304,8 +307,11 @@ class PainPointDetector:
             else:
                 boost = 1.0
                 intensified = False
-            negator = (None if (s, e) in self_negated
-                       else self._negated(doc, s, s0, neg, contrast_starts))
+            if (s, e) in self_negated:
+                negator = None
+            else:  # negators inside pain cues still negate praise ("no funciona bien")
+                negator = self._negated(doc, s, s0, neg if label in _PAIN_LABELS else neg_all,
+                                        contrast_starts)
             if label in _PAIN_LABELS:
                 if negator is not None:
                     praise += cfg["negated_pain_praise"] * f
@@ -365,6 +371,7 @@ class PainPointDetector:
             "category": category,
             "severity": severity,
             "cues": list(dict.fromkeys(pain_cues)) if is_pain else [],
+            "score": round(net, 3),
         }
 
     def _is_nothing(self, doc, s0, e1) -> bool:
