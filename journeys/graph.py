@@ -544,7 +544,8 @@ def _check_event_columns(events):
 
 def _complete_only(events):
     if "lifecycle" in events.columns:
-        lc = events["lifecycle"].map({v: fold(v) for v in events["lifecycle"].dropna().unique()}).fillna("")
+        lc = events["lifecycle"].map({v: fold(v) for v in events["lifecycle"].dropna().unique()})
+        lc = lc.astype(object).where(lc.notna(), "")
         if (lc == "complete").any():
             return events[(lc == "complete") | (lc == "")]
     return events
