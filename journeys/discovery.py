@@ -26,6 +26,7 @@ alone (``"Pay fee"``). Callers may also build their own key column and pass its 
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 
 import numpy as np
@@ -138,9 +139,8 @@ def _prepare(events: pd.DataFrame, case: str, activity, timestamp: str) -> _Log:
     if not valid.all():
         case_codes, act_codes, ts = case_codes[valid], act_codes[valid], ts[valid]
     # stable: timestamp order within case, then original row order
-    order = np.argsort(ts, kind="stable")
-    order = order[np.argsort(case_codes[order], kind="stable")]
-    c = case_codes[order]
+    order = None if _is_sorted(case_codes, ts) else _stable_order(case_codes, ts)
+    c = case_codes if order is None else case_codes[order]
     n = len(c)
     if n:
         boundary = np.flatnonzero(c[1:] != c[:-1]) + 1
@@ -148,10 +148,28 @@ def _prepare(events: pd.DataFrame, case: str, activity, timestamp: str) -> _Log:
         ends = np.concatenate((boundary - 1, [n - 1]))
     else:
         starts = ends = np.zeros(0, dtype=np.int64)
-    return _Log(act=act_codes[order].astype(np.int64), labels=np.asarray(act_uniques, dtype=object),
-                ts=ts[order], case_starts=starts, case_ends=ends,
+    return _Log(act=(act_codes if order is None else act_codes[order]).astype(np.int64),
+                labels=np.asarray(act_uniques, dtype=object),
+                ts=ts if order is None else ts[order], case_starts=starts, case_ends=ends,
                 case_labels=np.asarray(case_uniques, dtype=object)[c[starts]] if n else
                 np.zeros(0, dtype=object))
+
+
+def _is_sorted(case_codes: np.ndarray, ts: np.ndarray) -> bool:
+    """Already grouped by case (in code order) and in time order within each case? (O(n))"""
+    if len(case_codes) < 2:
+        return True
+    step = np.diff(case_codes)
+    if (step < 0).any():
+        return False
+    same = step == 0
+    return bool((ts[1:][same] >= ts[:-1][same]).all())
+
+
+def _stable_order(case_codes: np.ndarray, ts: np.ndarray) -> np.ndarray:
+    """Row order by case, then timestamp, then original row (two stable passes)."""
+    order = np.argsort(ts, kind="stable")
+    return order[np.argsort(case_codes[order], kind="stable")]
 
 
 def _seconds(delta_ns: np.ndarray) -> np.ndarray:
@@ -318,19 +336,54 @@ def _factorize_first(values) -> tuple[np.ndarray, np.ndarray]:
 
 def _variant_list(log: _Log) -> list[dict]:
     variant, rep = _variant_ids(log)
-    counts = np.bincount(variant, minlength=len(rep)) if len(rep) else np.zeros(0, dtype=np.int64)
+    if len(rep) == 0:
+        return []
+    counts = np.bincount(variant, minlength=len(rep))
     starts = log.case_starts[rep]
     lengths = log.case_ends[rep] - starts + 1
-    idx = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths) + np.arange(lengths.sum())
-    labels = log.labels[log.act[idx]].tolist()
-    bounds = np.cumsum(lengths).tolist()
-    seqs = []
-    prev = 0
-    for b in bounds:
-        seqs.append(labels[prev:b])
-        prev = b
-    order = sorted(range(len(seqs)), key=lambda i: (-int(counts[i]), [str(a) for a in seqs[i]]))
-    return [{"activities": seqs[i], "count": int(counts[i])} for i in order]
+    offsets = np.cumsum(lengths)
+    idx = np.repeat(starts - (offsets - lengths), lengths) + np.arange(offsets[-1])
+    codes = log.act[idx]
+    order = _variant_order(codes, lengths, offsets, counts, log.labels)
+    labels = log.labels[codes].tolist()
+    bounds = offsets.tolist()
+    sizes = lengths.tolist()
+    n_of = counts.tolist()
+    # Many small containers: pause the cyclic GC, which would rescan them again and again
+    # (they hold no cycles). Done for speed only; the result is the same.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        seqs = [labels[b - n:b] for b, n in zip(bounds, sizes, strict=True)]
+        return [{"activities": seqs[i], "count": n_of[i]} for i in order.tolist()]
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _variant_order(codes, lengths, offsets, counts, labels) -> np.ndarray:
+    """Most frequent first, ties by the sequence of labels (as text); vectorised.
+
+    Each sequence of label ranks becomes a fixed-width big-endian byte string (0 pads, so a
+    shorter prefix sorts first), which numpy sorts lexicographically.
+    """
+    label_rank = np.empty(len(labels), dtype=np.int64)
+    label_rank[np.argsort(np.asarray([str(x) for x in labels], dtype=object), kind="stable")] = \
+        np.arange(len(labels))
+    ranks = label_rank[codes] + 1
+    width = int(lengths.max())
+    dtype = np.dtype(">u1") if len(labels) < 255 else np.dtype(">u2") if len(labels) < 65535 else None
+    if dtype is None or len(lengths) * width * dtype.itemsize > 200_000_000:
+        seqs = np.split(ranks, offsets[:-1])
+        return np.asarray(sorted(range(len(seqs)), key=lambda i: (-int(counts[i]), seqs[i].tolist())),
+                          dtype=np.int64)
+    grid = np.zeros((len(lengths), width), dtype=dtype)
+    rows = np.repeat(np.arange(len(lengths)), lengths)
+    cols = np.arange(len(codes)) - np.repeat(offsets - lengths, lengths)
+    grid[rows, cols] = ranks
+    keys = np.ascontiguousarray(grid).view(f"S{width * dtype.itemsize}").reshape(-1)
+    by_sequence = np.argsort(keys, kind="stable")
+    return by_sequence[np.argsort(-counts[by_sequence], kind="stable")]
 
 
 def variants(events: pd.DataFrame, *, case: str = "case_id", activity="activity",
@@ -410,30 +463,29 @@ def discover(events: pd.DataFrame, *, case: str = "case_id", activity="activity"
     ['b @ office', 'b @ web']
     """
     log = _prepare(events, case, activity, timestamp)
-    edges = _sort_edges(_edges(log))
-    edge_records = []
-    for row in edges.itertuples(index=False):
-        edge_records.append({
-            "source": str(row.source), "target": str(row.target), "count": int(row.count),
-            "mean_seconds": float(row.mean_seconds), "median_seconds": float(row.median_seconds),
-            "min_seconds": float(row.min_seconds), "max_seconds": float(row.max_seconds),
-            "sum_seconds": float(row.sum_seconds), "stdev_seconds": _none_if_nan(row.stdev_seconds),
-        })
-    durations = _case_durations(log)
+    log.labels = np.asarray([str(x) for x in log.labels], dtype=object)  # JSON names, once
+    edges = _edges(log)
+    edge_records = [{
+        "source": src, "target": tgt, "count": int(n), "mean_seconds": float(mean),
+        "median_seconds": float(median), "min_seconds": float(lo), "max_seconds": float(hi),
+        "sum_seconds": float(total), "stdev_seconds": _none_if_nan(sd),
+    } for src, tgt, n, mean, median, lo, hi, total, sd in zip(*(edges[c].tolist() for c in EDGE_COLUMNS),
+                                                              strict=True)]
+    edge_records.sort(key=lambda e: (-e["count"], e["source"], e["target"]))
+    durations = _seconds(log.ts[log.case_ends] - log.ts[log.case_starts])
     if len(durations):
-        dur = {"mean_seconds": float(durations.mean()), "median_seconds": float(durations.median()),
+        dur = {"mean_seconds": float(np.mean(durations)), "median_seconds": float(np.median(durations)),
                "min_seconds": float(durations.min()), "max_seconds": float(durations.max())}
     else:
         dur = {"mean_seconds": None, "median_seconds": None, "min_seconds": None, "max_seconds": None}
-    present = np.unique(log.act) if log.n_events else np.zeros(0, dtype=np.int64)
+    present = np.flatnonzero(np.bincount(log.act, minlength=len(log.labels)))
     return {
         "cases": int(log.n_cases),
         "events": int(log.n_events),
         "activities": sorted(str(a) for a in log.labels[present]),
-        "start_activities": {str(k): v for k, v in _endpoint_counts(log, log.case_starts).items()},
-        "end_activities": {str(k): v for k, v in _endpoint_counts(log, log.case_ends).items()},
+        "start_activities": _endpoint_counts(log, log.case_starts),
+        "end_activities": _endpoint_counts(log, log.case_ends),
         "edges": edge_records,
-        "variants": [{"activities": [str(a) for a in v["activities"]], "count": v["count"]}
-                     for v in _variant_list(log)],
+        "variants": _variant_list(log),
         "case_durations": dur,
     }

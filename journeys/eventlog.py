@@ -372,8 +372,9 @@ def events_from_frame(raw: pd.DataFrame, mapping: dict | None = None, *, file: s
     for field in ("channel", "resource", "agency", "lifecycle"):
         if field in by_field:
             col = raw[by_field[field]]
-            blank = _is_blank(col)
-            out[field] = _as_text(col).mask(blank, None)
+            values = _as_text(col).to_numpy(dtype=object)
+            values[_is_blank(col)] = None
+            out[field] = pd.Series(values, index=out.index, dtype=object)
         else:
             out[field] = None
     out["source_row"] = rows.astype("int64")
