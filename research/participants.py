@@ -139,7 +139,8 @@ def participants_from_grid(rows, *, file: str, sheet: str | None = None, mapping
         out.append(rec)
     ordered = ["participant_id", "segment"] + [n for j, n in sorted(names.items())
                                                 if n not in ("participant_id", "segment")] + ["segment_written"]
-    df = pd.DataFrame(out, columns=ordered)
+    df = pd.DataFrame(out, columns=ordered, dtype=object)
+    df = df.where(df.notna(), None)
     used = {header[j]: f for j, f in cols.items() if header[j]}
     return df, used, skipped
 

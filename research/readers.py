@@ -99,15 +99,18 @@ def _grid_kind(rows, mapping=None) -> str | None:
     return "participants" if is_roster(rows) else None
 
 
-def _load_grids(path: Path, name: str, ext: str) -> list[tuple]:
-    """(sheet name or None, rows, merged cells) for a workbook or a CSV/TSV file."""
+def _load_grids(path: Path, name: str, ext: str, peek: bool = False) -> list[tuple]:
+    """(sheet name or None, rows, merged cells) for a workbook or a CSV/TSV file.
+
+    ``peek`` reads only the first rows of a CSV (enough to tell its kind).
+    """
     if ext in (".xlsx", ".xlsm"):
         from research.excel import read_workbook
 
         return [(s.name, s.rows, s.merged) for s in read_workbook(path, name)]
     from research.textformats import read_delimited
 
-    rows, _info = read_delimited(path.read_bytes(), name)
+    rows, _info = read_delimited(path.read_bytes(), name, max_rows=200 if peek else None)
     return [(None, rows, set())]
 
 
@@ -143,7 +146,7 @@ def detect_kind(path: str | Path, name: str | None = None) -> str:
         return "transcripts"
     if ext in EVENTLOG_EXTENSIONS:
         return "eventlog"
-    grids = _load_grids(path, name, ext)
+    grids = _load_grids(path, name, ext, peek=True)
     return _kind_of_grids(grids, name)
 
 
@@ -228,11 +231,14 @@ def read_file(path: str | Path, kind: str | None = None, mapping: dict | None = 
         return result
     if ext in EVENTLOG_EXTENSIONS:
         raise InputError(f"a {ext} file holds an event log, not {kind}", "use --kind eventlog", file=name)
-    grids = _load_grids(path, name, ext)
+    is_csv = ext in (".csv", ".tsv")
+    grids = _load_grids(path, name, ext, peek=is_csv and kind is None)
     if kind is None:
         kind = _kind_of_grids(grids, name, mapping)
         if kind in ("steps", "eventlog"):
             return _read_journey_kind(path, name, kind, mapping)
+        if is_csv:
+            grids = _load_grids(path, name, ext)
     if kind == "participants":
         from research.participants import participants_from_grids
 

@@ -135,7 +135,34 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def read_delimited(data: bytes, name: str, delimiter: str | None = None) -> tuple[list[list[str]], dict]:
+class _Unclosed(Exception):
+    def __init__(self, line: int):
+        super().__init__(f"unclosed quote from line {line}")
+        self.line = line
+
+
+def _parse(text: str, delimiter: str, *, strict: bool, max_rows: int | None) -> list[list[str]]:
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                raise _Unclosed(start) from None
+            exc.line = start
+            raise
+        rows.append(row)
+        if max_rows is not None and len(rows) >= max_rows:
+            break
+    return rows
+
+
+def read_delimited(data: bytes, name: str, delimiter: str | None = None,
+                   max_rows: int | None = None) -> tuple[list[list[str]], dict]:
     """Read CSV/TSV bytes into a grid of strings (row ``i`` is line-record ``i + 1``).
 
     Parameters
@@ -146,6 +173,8 @@ def read_delimited(data: bytes, name: str, delimiter: str | None = None) -> tupl
         File name (``.tsv`` means tab unless ``delimiter`` says otherwise).
     delimiter : str, optional
         Force a delimiter.
+    max_rows : int, optional
+        Stop after this many rows (to peek at the header).
 
     Returns
     -------
@@ -166,17 +195,24 @@ def read_delimited(data: bytes, name: str, delimiter: str | None = None) -> tupl
     text, enc = decode_bytes(data, name)
     if delimiter is None:
         delimiter = "\t" if name.lower().endswith(".tsv") and "\t" in text[:65536] else sniff_delimiter(text)
-    rows: list[list[str]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     old = csv.field_size_limit()
     csv.field_size_limit(MAX_FIELD_CHARS)
     try:
-        for row in reader:
-            rows.append(row)
-    except csv.Error as exc:
-        raise InputError(f"the file is not valid CSV ({exc})",
-                         "check for an unclosed quote around this line, or export the file again",
-                         file=name, row=reader.line_num) from None
+        try:
+            rows = _parse(text, delimiter, strict=True, max_rows=max_rows)
+        except _Unclosed as exc:
+            raise InputError("a quoted field is never closed (the quote opens here and runs to the end of the file)",
+                             "close the quote or remove the stray \" character, then export again",
+                             file=name, row=exc.line) from None
+        except csv.Error:
+            # lenient pass: Excel-style quirks such as "x"y are read as Excel would
+            try:
+                rows = _parse(text, delimiter, strict=False, max_rows=max_rows)
+            except (csv.Error, _Unclosed) as exc:
+                line = getattr(exc, "line", None)
+                raise InputError(f"the file is not valid CSV ({exc})",
+                                 "check for an unclosed quote around this line, or export the file again",
+                                 file=name, row=line) from None
     finally:
         csv.field_size_limit(old)
     return rows, {"encoding": enc, "delimiter": delimiter}

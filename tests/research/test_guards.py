@@ -1,0 +1,210 @@
+"""Guardrails against hostile and broken files, through the readers (research/guards.py,
+research/excel.py, research/readers.py): every case is one clear InputError, never a hang."""
+
+import io
+import zipfile
+
+import pytest
+
+from research.errors import InputError
+from research.guards import check_ooxml_xml, check_zip_archive
+from research.readers import read_file, read_upload
+from tests.research.transcript_builders import make_docx, make_xlsx
+
+ENTITY_BOMB = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+               '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+               '<worksheet>&lol2;</worksheet>')
+
+
+def _rewrite_member(src, dst, member, content: bytes):
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, content if info.filename == member else zin.read(info.filename))
+    return dst
+
+
+def _workbook(tmp_path, name="ok.xlsx"):
+    return make_xlsx(tmp_path / name, {"E1": [["Speaker", "Text"], ["Interviewer", "Why?"], ["Sam", "Slow."]]})
+
+
+def test_guards_zip_bomb_refused_before_parsing(tmp_path):
+    src = _workbook(tmp_path)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info.filename))
+        zout.writestr("xl/media/padding.bin", b"\0" * (60 * 1024 * 1024))  # 60 MB -> ~60 KB
+    assert bomb.stat().st_size < 1024 * 1024
+    with pytest.raises(InputError, match="zip bomb") as e:
+        read_file(bomb)
+    assert e.value.file == "bomb.xlsx"
+
+
+def test_guards_expanded_limit_is_configurable(tmp_path, monkeypatch):
+    src = _workbook(tmp_path)
+    monkeypatch.setenv("RECORRIDO_MAX_EXPANDED_MB", "0.001")
+    with pytest.raises(InputError, match="expands to"):
+        read_file(src)
+
+
+@pytest.mark.parametrize("member", ["xl/worksheets/sheet1.xml", "xl/styles.xml", "[Content_Types].xml"])
+def test_guards_xml_entity_bomb_in_xlsx_refused(tmp_path, member):
+    src = make_xlsx(tmp_path / "s.xlsx", {"E1": [["Speaker", "Text"], ["A", "b"]]})
+    bad = _rewrite_member(src, tmp_path / "lol.xlsx", member, ENTITY_BOMB.encode())
+    with pytest.raises(InputError, match="DTD/entity"):
+        read_file(bad)
+
+
+def test_guards_xml_entity_bomb_in_docx_refused(tmp_path):
+    src = make_docx(tmp_path / "s.docx", ["Interviewer: Why?", "Sam: Slow."])
+    bad = _rewrite_member(src, tmp_path / "lol.docx", "word/document.xml", ENTITY_BOMB.encode())
+    with pytest.raises(InputError, match="DTD/entity"):
+        read_file(bad)
+
+
+def test_guards_external_entity_utf16_refused():
+    buf = io.BytesIO()
+    xxe = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>'
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("xl/workbook.xml", xxe.encode("utf-16-le"))
+    with pytest.raises(InputError, match="DTD/entity"):
+        check_ooxml_xml(zipfile.ZipFile(buf), "x.xlsx")
+
+
+def test_guards_encrypted_workbook_ole_header(tmp_path):
+    p = tmp_path / "secret.xlsx"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000)
+    with pytest.raises(InputError, match="password-protected"):
+        read_file(p)
+
+
+def test_guards_encrypted_zip_members(tmp_path):
+    src = _workbook(tmp_path)
+    data = bytearray(src.read_bytes())
+    # set the "encrypted" flag bit on every local and central header
+    for sig, off in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        i = data.find(sig)
+        while i != -1:
+            data[i + off] |= 0x1
+            i = data.find(sig, i + 4)
+    with pytest.raises(InputError, match="encrypted"):
+        check_zip_archive(bytes(data), "enc.xlsx")
+
+
+@pytest.mark.parametrize("real, named, message", [
+    ("xlsx", "data.csv", "zip archive"),
+    ("xlsx", "t.docx", "Excel workbook, not a Word"),
+    ("docx", "t.xlsx", "Word document, not a workbook"),
+    ("xlsx", "t.txt", "zip archive"),
+])
+def test_guards_wrong_extension_for_content(tmp_path, real, named, message):
+    src = _workbook(tmp_path) if real == "xlsx" else make_docx(tmp_path / "d.docx", ["Ana: hola"])
+    p = tmp_path / named
+    p.write_bytes(src.read_bytes())
+    with pytest.raises(InputError, match=message) as e:
+        read_file(p)
+    assert e.value.file == named
+
+
+@pytest.mark.parametrize("name, fix", [("a.xls", "save it from Excel as .xlsx"), ("a.pdf", "copy the transcript"),
+                                       ("noext", "supported")])
+def test_guards_unsupported_extension(tmp_path, name, fix):
+    p = tmp_path / name
+    p.write_bytes(b"x")
+    with pytest.raises(InputError, match=fix):
+        read_file(p)
+
+
+def test_guards_not_a_zip_named_xlsx(tmp_path):
+    p = tmp_path / "plain.xlsx"
+    p.write_text("Speaker,Text\nA,b\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not a valid Office document"):
+        read_file(p)
+
+
+@pytest.mark.parametrize("name", ["e.csv", "e.txt", "e.xlsx", "e.docx", "e.vtt"])
+def test_guards_empty_file(tmp_path, name):
+    p = tmp_path / name
+    p.write_bytes(b"")
+    with pytest.raises(InputError, match="empty"):
+        read_file(p)
+
+
+def test_guards_header_only_csv_names_the_row(tmp_path):
+    p = tmp_path / "h.csv"
+    p.write_text("Hablante;Texto\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no utterance rows") as e:
+        read_file(p)
+    assert e.value.row == 1
+
+
+def test_guards_blank_csv_holds_no_data(tmp_path):
+    p = tmp_path / "b.csv"
+    p.write_text("\n\n;;\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no data"):
+        read_file(p)
+
+
+def test_guards_stray_far_cell_refused_before_calamine_allocates(tmp_path, monkeypatch):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Speaker", "Text"])
+    ws.append(["A", "b"])
+    ws.cell(row=5000, column=300, value="x")
+    wb.save(tmp_path / "stray.xlsx")
+    monkeypatch.setenv("RECORRIDO_MAX_CELLS", "100000")
+    with pytest.raises(InputError, match="over the 100,000-cell limit"):
+        read_file(tmp_path / "stray.xlsx")
+
+
+def test_guards_size_limit(tmp_path, monkeypatch):
+    p = tmp_path / "big.csv"
+    p.write_text("Speaker,Text\n" + "A,hello there\n" * 2000, encoding="utf-8")
+    monkeypatch.setenv("RECORRIDO_MAX_UPLOAD_MB", "0.01")
+    with pytest.raises(InputError, match="over the"):
+        read_file(p)
+    with pytest.raises(InputError, match="over the"):
+        read_upload("big.csv", p.read_bytes())
+
+
+@pytest.mark.parametrize("name, data", [
+    ("bin.txt", b"\x00\x01\x02\x03garbage\x00\xff" * 50),
+    ("bin.csv", b"%PDF-1.4 not really"),
+    ("bin.vtt", b"\x1f\x8b\x08\x00gz"),
+])
+def test_guards_binary_content_in_text_formats(tmp_path, name, data):
+    p = tmp_path / name
+    p.write_bytes(data)
+    with pytest.raises(InputError):
+        read_file(p)
+
+
+def test_guards_corrupt_workbook_xml_is_an_input_error(tmp_path):
+    src = _workbook(tmp_path)
+    bad = _rewrite_member(src, tmp_path / "corrupt.xlsx", "xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row")
+    with pytest.raises(InputError) as e:
+        read_file(bad)
+    assert e.value.file == "corrupt.xlsx"
+
+
+def test_guards_long_line_and_unclosed_quote_do_not_hang(tmp_path):
+    p = tmp_path / "long.txt"
+    p.write_text("Ana: " + "bla " * 300_000 + "\nLuis: ok\n", encoding="utf-8")
+    df = read_file(p).tables["utterances"]
+    assert len(df) == 2 and len(df["text"][0]) <= 100_000
+    q = tmp_path / "quote.csv"
+    q.write_text('Speaker,Text\nAna,"never closed\nLuis,hola\n', encoding="utf-8")
+    with pytest.raises(InputError):
+        read_file(q)
+
+
+def test_guards_cli_hostile_files_exit_2_one_line(tmp_path, run_cli):
+    p = tmp_path / "secret.xlsx"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    e = tmp_path / "empty.docx"
+    e.write_bytes(b"")
+    for f in (p, e):
+        res = run_cli("utterances", f)
+        assert res.returncode == 2 and res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
