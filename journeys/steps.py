@@ -67,15 +67,23 @@ STEP_HEADER_NAMES: dict[str, tuple[str, ...]] = {
     "channel": ("channel", "canal", "channels", "canales", "medio"),
     "lane": ("lane", "carril", "swimlane", "capa", "nivel", "actor"),
     "agency": ("agency", "entidad", "institucion", "organismo", "organization", "organisation",
-               "dependencia", "ministerio"),
+               "dependencia", "ministerio", "entidad responsable", "institucion responsable",
+               "department", "owner agency"),
     "order": ("order", "orden", "sequence", "secuencia", "posicion", "position"),
     "next_steps": ("next steps", "siguientes pasos", "next", "siguiente", "siguientes",
-                   "next step", "siguiente paso", "pasos siguientes", "next_steps"),
+                   "next step", "siguiente paso", "pasos siguientes", "next_steps", "successors",
+                   "sucesores", "va a", "leads to", "luego"),
+    "previous_steps": ("previous steps", "pasos anteriores", "previous step", "paso anterior",
+                       "predecessors", "predecesores", "anterior", "previous", "depends on",
+                       "depende de", "viene de", "precedentes"),
     "median_wait_days": ("median wait days", "espera mediana dias", "espera mediana",
                          "median wait", "wait days", "dias de espera", "espera dias", "espera",
-                         "wait", "median_wait_days", "tiempo de espera dias", "tiempo de espera"),
+                         "wait", "median_wait_days", "tiempo de espera dias", "tiempo de espera",
+                         "wait time", "wait time days", "waiting time", "waiting days", "demora",
+                         "demora dias", "duracion dias", "duration days", "dias"),
     "volume_per_month": ("volume per month", "volumen mensual", "volume", "volumen",
-                         "monthly volume", "volumen por mes", "volume_per_month", "casos por mes"),
+                         "monthly volume", "volumen por mes", "volume_per_month", "casos por mes",
+                         "cases per month", "solicitudes por mes", "tramites por mes", "demanda mensual"),
     "documents_required": ("documents required", "documentos requeridos", "documents",
                            "documentos", "requisitos", "requirements", "required documents",
                            "documents_required"),
@@ -118,14 +126,28 @@ _MAX_HEADER_SCAN = 30
 
 
 def _norm(text) -> str:
-    """Lower-case, strip accents and punctuation, collapse spaces."""
+    """Lower-case, strip accents, plural markers ("Canal(es)") and punctuation; collapse spaces."""
     s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    s = re.sub(r"(?<=[a-z])\((?:e?s|as|os)\)", "", s)
     s = re.sub(r"[()\[\]{}:¿?¡!.\"'*#]", " ", s)
     s = re.sub(r"[_\-/]+", " ", s)
     return " ".join(s.split())
 
 
 _HEADER_LOOKUP = {_norm(n): field for field, names in STEP_HEADER_NAMES.items() for n in names}
+# names long enough to be recognised as the start of a longer header ("Volumen (casos/mes)")
+_HEADER_PREFIXES = sorted(((n, f) for n, f in _HEADER_LOOKUP.items() if len(n) >= 5), key=lambda x: -len(x[0]))
+
+
+def _header_field(n: str) -> tuple[str, int] | None:
+    """(field, rank) for a normalised header: exact name first, then a known name it starts with."""
+    if n in _HEADER_LOOKUP:
+        field = _HEADER_LOOKUP[n]
+        return field, [_norm(x) for x in STEP_HEADER_NAMES[field]].index(n)
+    for name, field in _HEADER_PREFIXES:
+        if n.startswith(name + " "):
+            return field, 100 + [_norm(x) for x in STEP_HEADER_NAMES[field]].index(name)
+    return None
 _CHANNEL_LOOKUP = {_norm(n): key for key, names in CHANNEL_SYNONYMS.items() for n in names}
 _LANE_LOOKUP = {_norm(n): key for key, names in LANE_SYNONYMS.items() for n in names}
 
@@ -195,7 +217,11 @@ def normalise_lane(value) -> str | None:
     """
     if value is None or (isinstance(value, float) and math.isnan(value)) or not str(value).strip():
         return "customer"
-    return _LANE_LOOKUP.get(_norm(value))
+    n = _norm(value)
+    if n in _LANE_LOOKUP:
+        return _LANE_LOOKUP[n]
+    words = {_LANE_LOOKUP[w] for w in n.split() if w in _LANE_LOOKUP and len(w) > 3}
+    return words.pop() if len(words) == 1 else None
 
 
 def _cell_text(v) -> str:
@@ -226,9 +252,8 @@ def _detect_header(rows: list[list], mapping: dict[str, str] | None) -> tuple[in
                 continue
             if n in explicit:
                 field, rank = explicit[n], -1
-            elif n in _HEADER_LOOKUP:
-                field = _HEADER_LOOKUP[n]
-                rank = [_norm(x) for x in STEP_HEADER_NAMES[field]].index(n)
+            elif (found := _header_field(n)) is not None:
+                field, rank = found
             else:
                 continue
             if field == "step":
@@ -337,12 +362,19 @@ def steps_from_rows(rows: list[list], *, journey: str, file: str, sheet: str | N
         rec["agency"] = _cell_text(values.get("agency"))
         rec["order"] = values.get("order")
         rec["next_steps"] = ";".join(split_list(_cell_text(values.get("next_steps"))))
+        rec["_previous"] = split_list(_cell_text(values.get("previous_steps")))
         rec["median_wait_days"] = values.get("median_wait_days")
         rec["volume_per_month"] = values.get("volume_per_month")
         rec["documents_required"] = ";".join(p for p in _SEMI_SPLIT.split(_cell_text(values.get("documents_required"))) if p)
         rec["synonyms"] = ";".join(p for p in _SEMI_SPLIT.split(_cell_text(values.get("synonyms"))) if p)
         rec["source_file"], rec["source_sheet"], rec["source_row"] = file, sheet, line
         records.append(rec)
+    if any(r["_previous"] for r in records):  # "previous steps" given: turn them into next steps
+        for r in records:
+            for prev in r["_previous"]:
+                for q in records:
+                    if q["step_id"] == prev or _norm(q["step"]) == _norm(prev):
+                        q["next_steps"] = ";".join(dict.fromkeys([*split_list(q["next_steps"]), r["step_id"]]))
     df = pd.DataFrame(records, columns=[*STEP_COLUMNS, "source_file", "source_sheet", "source_row"])
     # numbers: keep raw values until validate_steps, which reports the row of a bad one
     for field in ("order", "median_wait_days", "volume_per_month"):
@@ -608,9 +640,46 @@ def read_steps(path: str | Path, mapping: dict[str, str] | None = None) -> Impor
     if df.empty:
         raise InputError("the steps sheet has a header but no steps",
                          "add one row per step below the header", file=name)
+    df = _resolve_ids(df)
     validate_steps(df, file=name)
     return ImportResult(file=name, kind="steps", layout=layout, tables={"steps": conform(df, "steps")},
                         mapping=used_mapping, skipped=skipped)
+
+
+def _resolve_ids(df: pd.DataFrame) -> pd.DataFrame:
+    """Make ids unique across journeys and let ``next_steps`` name steps by their names.
+
+    A journey (sheet) that reuses ids of an earlier one (both numbered 1, 2, 3...) gets its ids
+    qualified as ``"<journey>:<id>"``, its own ``next_steps`` rewritten to match. A ``next_steps``
+    item that is no id but a step's name (case- and accent-insensitive; same journey first) is
+    replaced by that step's id. Duplicates inside one journey are left for :func:`validate_steps`.
+    """
+    df = df.copy()
+    seen: set[str] = set()
+    for journey in dict.fromkeys(df["journey"]):
+        mask = df["journey"] == journey
+        ids = df.loc[mask, "step_id"].tolist()
+        if seen & set(ids):
+            own = set(ids)
+            df.loc[mask, "step_id"] = [f"{journey}:{i}" for i in ids]
+            df.loc[mask, "next_steps"] = [";".join(f"{journey}:{x}" if x in own else x for x in split_list(v))
+                                          for v in df.loc[mask, "next_steps"]]
+        seen |= set(ids)
+    all_ids = set(df["step_id"])
+    by_name: dict[tuple[str, str], str] = {}
+    for j, sid, step in zip(df["journey"], df["step_id"], df["step"], strict=True):
+        by_name.setdefault((j, _norm(step)), sid)
+        by_name.setdefault(("", _norm(step)), sid)
+    out = []
+    for j, value in zip(df["journey"], df["next_steps"], strict=True):
+        items = []
+        for x in split_list(value):
+            if x not in all_ids:
+                x = by_name.get((j, _norm(x))) or by_name.get(("", _norm(x))) or x
+            items.append(x)
+        out.append(";".join(items))
+    df["next_steps"] = out
+    return df
 
 
 def _mapping_of(rows, mapping) -> dict[str, str]:

@@ -162,3 +162,33 @@ def test_steps_hash_header_is_the_step_id(tmp_path):
     rows = [["#", "Step", "Next steps"], [1, "Apply", 2], [2, "Pay", ""]]
     df = read_steps(_xlsx(tmp_path, {"J": rows})).tables["steps"]
     assert df["step_id"].tolist() == ["1", "2"] and df["next_steps"].tolist() == ["2", ""]
+
+
+def test_steps_variant_headers_and_previous_steps(tmp_path):
+    rows = [["Nº", "Nombre del paso", "Canal(es)", "Paso anterior", "Volumen (casos/mes)", "Tiempo de espera (días)"],
+            ["1", "Pedir cita", "Web", "", "1.500", "2"],
+            ["2", "Ir a la cita", "Oficina", "1", "1.400", "3,5"],
+            ["3", "Recibir permiso", "Correo", "Ir a la cita", "", ""]]
+    df = read_steps(_xlsx(tmp_path, {"J": rows})).tables["steps"]
+    assert df["step"].tolist() == ["Pedir cita", "Ir a la cita", "Recibir permiso"]
+    assert df["next_steps"].tolist() == ["2", "3", ""]
+    assert df["volume_per_month"].tolist()[:2] == [1500.0, 1400.0]
+    assert df["median_wait_days"].tolist()[:2] == [2.0, 3.5]
+
+
+def test_steps_ids_reused_across_sheets_are_qualified(tmp_path):
+    a = [["Paso", "Descripción", "Siguientes pasos"], [1, "Registrarse", 2], [2, "Pagar", ""]]
+    b = [["Paso", "Descripción", "Siguientes pasos"], [1, "Renovar", 2], [2, "Pagar renovación", 1]]
+    df = read_steps(_xlsx(tmp_path, {"Apertura": a, "Renovación": b})).tables["steps"]
+    assert df["step_id"].tolist() == ["1", "2", "Renovación:1", "Renovación:2"]
+    assert df["next_steps"].tolist() == ["2", "", "Renovación:2", "Renovación:1"]
+
+
+def test_steps_next_steps_may_name_steps(tmp_path):
+    rows = [["ID", "Step", "Next steps"], ["A", "Apply online", "Review documents"], ["B", "Review documents", ""]]
+    assert read_steps(_xlsx(tmp_path, {"J": rows})).tables["steps"]["next_steps"].tolist() == ["B", ""]
+
+
+def test_steps_lane_words_inside_longer_labels():
+    assert normalise_lane("Acciones del ciudadano") == "customer"
+    assert normalise_lane("Procesos de soporte") == "support"
