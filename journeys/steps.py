@@ -587,6 +587,10 @@ def read_steps(path: str | Path, mapping: dict[str, str] | None = None) -> Impor
     """
     p = Path(path)
     name = p.name
+    for source, field in (mapping or {}).items():
+        if field not in STEP_HEADER_NAMES:
+            raise InputError(f"cannot map column {source!r} to unknown field {field!r}",
+                             f"use one of: {', '.join(STEP_HEADER_NAMES)}", file=name)
     check_size(p)
     suffix = p.suffix.lower()
     skipped: list[dict] = []

@@ -192,3 +192,9 @@ def test_steps_next_steps_may_name_steps(tmp_path):
 def test_steps_lane_words_inside_longer_labels():
     assert normalise_lane("Acciones del ciudadano") == "customer"
     assert normalise_lane("Procesos de soporte") == "support"
+
+
+def test_steps_mapping_to_unknown_field_is_an_error(tmp_path):
+    rows = [["A", "B"], ["1", "x"]]
+    with pytest.raises(InputError, match="unknown field 'stepid'"):
+        read_steps(_xlsx(tmp_path, {"J": rows}), mapping={"A": "stepid"})
