@@ -460,7 +460,9 @@ def journey_tables(steps=None, events=None, narrated=None, pain_points=None, par
             unmapped["activities"] = {str(k): int(v) for k, v in acts[miss].value_counts().items()}
             share = miss.mean()
             notes.append(f"{int(miss.sum())} of {len(ev)} events ({share:.0%}) have activities that match "
-                         f"no step id, name or synonym; they are left out of the observed journey")
+                         f"no step id, name or synonym; they are left out of the observed journey "
+                         f"(add those activity names as synonyms in the steps sheet, or leave the steps "
+                         f"sheet out to infer the steps from the log)")
         ev = ev[~miss]
         sids = mapped[~miss].astype(str)
         chan_col = (ev["channel"].astype(object).where(ev["channel"].notna(), "") if "channel" in ev.columns

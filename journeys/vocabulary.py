@@ -29,11 +29,12 @@ CHANNEL_SYNONYMS = {
     "centro de llamadas": "phone",
     "office": "office", "in person": "office", "in-person": "office", "counter": "office",
     "branch": "office", "oficina": "office", "presencial": "office", "ventanilla": "office",
-    "sucursal": "office", "face to face": "office", "mostrador": "office",
+    "sucursal": "office", "face to face": "office", "mostrador": "office", "desk": "office",
+    "front desk": "office", "walk in": "office", "balie": "office",
     "mail": "mail", "post": "mail", "postal": "mail", "letter": "mail", "correo": "mail",
     "correo postal": "mail", "carta": "mail",
     "internal": "internal", "interno": "internal", "backoffice": "internal", "back office": "internal",
-    "system": "internal", "sistema": "internal",
+    "system": "internal", "sistema": "internal", "intern": "internal",
 }
 
 # Failure demand (DESIGN.md §5): a journey that starts on one of these ...
