@@ -198,3 +198,10 @@ def test_steps_mapping_to_unknown_field_is_an_error(tmp_path):
     rows = [["A", "B"], ["1", "x"]]
     with pytest.raises(InputError, match="unknown field 'stepid'"):
         read_steps(_xlsx(tmp_path, {"J": rows}), mapping={"A": "stepid"})
+
+
+def test_steps_utf16_tab_separated(tmp_path):
+    path = tmp_path / "pasos.tsv"
+    path.write_bytes("Código\tPaso\tCanal\nA\tSolicitud\tteléfono; correo\n".encode("utf-16"))
+    df = read_steps(path).tables["steps"]
+    assert df[["step_id", "step", "channel"]].values.tolist() == [["A", "Solicitud", "phone;email"]]
