@@ -162,11 +162,15 @@ decisions_t = sa.Table(
 
 
 def _data_table(name: str) -> sa.Table:
+    # events: no foreign keys (revision 0003): per-row checks tripled the cost of bulk imports;
+    # the repository deletes a project's or an import's events itself, in the same transaction.
+    fk = name != "events"
+    project_fk = [sa.ForeignKey("projects.id", ondelete="CASCADE")] if fk else []
+    import_fk = [sa.ForeignKey("imports.id", ondelete="CASCADE")] if fk else []
     cols = [sa.Column("id", _ID, primary_key=True, autoincrement=True),
-            sa.Column("project_id", sa.Integer, sa.ForeignKey("projects.id", ondelete="CASCADE"),
-                      nullable=False, index=False)]
+            sa.Column("project_id", sa.Integer, *project_fk, nullable=False)]
     if name in _WITH_IMPORT:
-        cols.append(sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id", ondelete="CASCADE")))
+        cols.append(sa.Column("import_id", sa.Integer, *import_fk))
     for col, kind in _KINDS[name]:
         extra = {}
         if name == "pain_points" and col == "status":
@@ -179,8 +183,6 @@ def _data_table(name: str) -> sa.Table:
 
 
 _TABLES = {name: _data_table(name) for name in _KINDS}
-sa.Index("ix_events_project_case", _TABLES["events"].c.project_id, _TABLES["events"].c.case_id)
-sa.Index("ix_events_import", _TABLES["events"].c.import_id)
 sa.Index("ix_utterances_import", _TABLES["utterances"].c.import_id)
 sa.Index("ix_pain_points_project_status", _TABLES["pain_points"].c.project_id,
          _TABLES["pain_points"].c.status)
@@ -311,8 +313,11 @@ def _column_values(df: pd.DataFrame, col: str, kind: str, table: str, dialect: s
     try:
         if kind == "str":
             obj = s.astype(object)
-            mask = obj.isna().to_numpy()
-            return [None if m else (v if isinstance(v, str) else str(v)) for v, m in zip(obj.tolist(), mask, strict=False)]
+            present = obj.notna()
+            if pd.api.types.infer_dtype(obj, skipna=True) in ("string", "empty"):
+                return obj.where(present, None).tolist()  # fast path: already text
+            return [v if isinstance(v, str) else (str(v) if p else None)
+                    for v, p in zip(obj.tolist(), present.tolist(), strict=True)]
         if kind == "int":
             num = pd.to_numeric(s, errors="raise")
             if num.dtype.kind == "f":
@@ -327,11 +332,11 @@ def _column_values(df: pd.DataFrame, col: str, kind: str, table: str, dialect: s
             ts = pd.to_datetime(s, utc=True, errors="raise", format="mixed") \
                 if s.dtype.kind not in "M" else s
             ts = ts.dt.tz_localize("UTC") if getattr(ts.dt, "tz", None) is None else ts.dt.tz_convert("UTC")
-            mask = ts.isna().to_numpy()
-            if dialect == "sqlite":
-                text = ts.dt.tz_localize(None).dt.strftime(_SQLITE_TS)
-                return [None if m else v for v, m in zip(text.tolist(), mask, strict=False)]
-            return [None if m else v.to_pydatetime() for v, m in zip(ts.tolist(), mask, strict=False)]
+            # Text in both cases: SQLAlchemy's own format on SQLite; ISO with offset for COPY on PostgreSQL
+            text = ts.dt.tz_localize(None).dt.strftime(_SQLITE_TS)
+            if dialect == "postgresql":
+                text = text + "+00"
+            return text.astype(object).where(ts.notna(), None).tolist()
         if kind == "json":
             vals = [_json_value(v) for v in s.astype(object).tolist()]
             return [None if v is None else json.dumps(v, ensure_ascii=False) for v in vals]
@@ -342,25 +347,32 @@ def _column_values(df: pd.DataFrame, col: str, kind: str, table: str, dialect: s
 
 
 def _restore(rows: list, names: list[str], kinds: dict[str, str]) -> pd.DataFrame:
-    """Build a DataFrame from database rows, restoring the canonical dtypes."""
-    cols = list(zip(*rows, strict=False)) if rows else [[] for _ in names]
+    """Build a DataFrame from database rows, restoring the canonical dtypes (vectorised)."""
+    raw = pd.DataFrame.from_records(rows, columns=names, coerce_float=False) if rows else \
+        pd.DataFrame({n: pd.Series([], dtype=object) for n in names})
     data = {}
-    for name, values in zip(names, cols, strict=False):
+    for name in names:
         kind = kinds.get(name, "str")
-        values = list(values)
+        col = raw[name]
+        if kind == "str" and isinstance(col.dtype, pd.StringDtype):
+            data[name] = col  # already text (pandas inferred it)
+            continue
+        obj = col.astype(object)
         if kind == "int":
-            data[name] = pd.array([None if v is None else int(v) for v in values], dtype="Int64")
+            data[name] = pd.to_numeric(obj.where(obj.notna(), np.nan)).astype("Int64") if len(obj) \
+                else pd.Series([], dtype="Int64")
         elif kind == "float":
-            data[name] = pd.array([np.nan if v is None else float(v) for v in values], dtype="float64")
+            data[name] = pd.to_numeric(obj.where(obj.notna(), np.nan)).astype("float64")
         elif kind == "ts":
-            data[name] = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601") \
-                if values else pd.Series([], dtype="datetime64[us, UTC]")
+            data[name] = pd.to_datetime(obj, utc=True, format="ISO8601") if len(obj) \
+                else pd.Series([], dtype="datetime64[us, UTC]")
         elif kind == "json":
-            data[name] = pd.Series([json.loads(v) if isinstance(v, str) else v for v in values], dtype=object)
+            data[name] = pd.Series([json.loads(v) if isinstance(v, str) else (None if _is_missing(v) else v)
+                                    for v in obj.tolist()], dtype=object)
         elif kind == "bool":
-            data[name] = pd.array([None if v is None else bool(v) for v in values], dtype="boolean")
+            data[name] = pd.array([None if _is_missing(v) else bool(v) for v in obj.tolist()], dtype="boolean")
         else:
-            data[name] = pd.Series(values, dtype="str") if values else pd.Series([], dtype="str")
+            data[name] = obj.where(obj.notna(), None).astype("str") if len(obj) else pd.Series([], dtype="str")
     return pd.DataFrame(data, columns=names)
 
 
@@ -817,7 +829,9 @@ class Repository:
         selected = [t.c.id] + [
             sa.type_coerce(t.c[c], sa.Text).label(c) if kinds[c] in ("ts", "json") and self.dialect == "sqlite"
             else t.c[c] for c in cols]
-        rows = conn.execute(sa.select(*selected).where(t.c.project_id == pid).order_by(t.c.id)).all()
+        result = conn.execute(sa.select(*selected).where(t.c.project_id == pid).order_by(t.c.id))
+        # Raw DBAPI tuples: no per-row Row objects (sqlite gives text for ts/json, psycopg Python values)
+        rows = result.cursor.fetchall() if result.cursor is not None else result.all()
         df = _restore(rows, ["id", *cols], {"id": "int", **kinds})
         if name == "participants":
             return _unpack_attributes(df)
