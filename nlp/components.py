@@ -44,7 +44,7 @@ PATTERNS_DIR = Path(__file__).resolve().parent.parent / "data" / "patterns"
 DEFAULT_CONFIG = {
     "patterns_dir": None,  # None = data/patterns/<lang>
     "threshold": 0.6,  # pain when (pain cues - praise) reaches this
-    "negation_window": 3,  # tokens before a cue where a negator negates it
+    "negation_window": 4,  # tokens before a cue where a negator negates it
     "contrast_before": 0.5,  # weight of praise before the last "but" in a sentence
     "contrast_after": 1.5,  # weight of pain cues after it
     "hypothetical_factor": 0.3,  # weight of cues inside an "if" clause
@@ -55,6 +55,7 @@ DEFAULT_CONFIG = {
     "improvement_suggestion_weight": 1.0,  # a suggestion answering "what could we improve?"
     "improvement_bare_answer": 0.0,  # an answer to such a question with no cue at all
     "intensifier_boost": 0.3,  # extra weight of a cue right after "very", "muy"...
+    "topic_below": 0.45,  # cues lighter than this ("website", "cédula") only suggest a category
 }
 
 _PAIN_LABELS = set(CATEGORIES) | {"negative"}
@@ -158,7 +159,7 @@ def make_pain_points(nlp: Language, name: str, patterns_dir: str | None, thresho
                      hypothetical_factor: float, positive_weight: float,
                      negated_positive_weight: float, negated_pain_praise: float,
                      suggestion_weight: float, improvement_suggestion_weight: float,
-                     improvement_bare_answer: float, intensifier_boost: float):
+                     improvement_bare_answer: float, intensifier_boost: float, topic_below: float):
     """Create the pain-point component (a spaCy factory; options in :data:`DEFAULT_CONFIG`)."""
     config = {k: v for k, v in locals().items() if k in DEFAULT_CONFIG}
     return PainPointDetector(nlp, name, **config)
@@ -198,10 +199,11 @@ class PainPointDetector:
         self.markers = PhraseMatcher(nlp.vocab, attr="NORM")
         for label, words in (("NEG", self.lex.NEGATORS), ("INT", self.lex.INTENSIFIERS),
                              ("CONTRAST", self.lex.CONTRAST_MARKERS),
+                             ("CONC", self.lex.CONCESSIVE_MARKERS),
                              ("HYPO", self.lex.HYPOTHETICAL_MARKERS)):
             forms = {f for w in words for f in (w.lower(), fold_accents(w.lower()))}
             self.markers.add(label, [nlp.make_doc(f) for f in forms])
-        self.marker_ids = {nlp.vocab.strings[k]: k for k in ("NEG", "INT", "CONTRAST", "HYPO")}
+        self.marker_ids = {nlp.vocab.strings[k]: k for k in ("NEG", "INT", "CONTRAST", "CONC", "HYPO")}
         self.nothing_answers = {fold_accents(a) for a in self.lex.NOTHING_ANSWERS}
 
     # ------------------------------------------------------------------ matching
@@ -219,7 +221,7 @@ class PainPointDetector:
 
     def __call__(self, doc: Doc) -> Doc:
         cues = self._cues(doc)
-        marks = {"NEG": [], "INT": [], "CONTRAST": [], "HYPO": []}
+        marks = {"NEG": [], "INT": [], "CONTRAST": [], "CONC": [], "HYPO": []}
         for m, s, e in self.markers(doc):
             marks[self.marker_ids[m]].append((s, e))
         improvement = is_improvement_question(doc._.pain_context, self.lang)
@@ -274,6 +276,19 @@ class PainPointDetector:
         contrasts = [m for m in marks["CONTRAST"] if s0 <= m[0] < e1 - 1]
         hypos = [m for m in marks["HYPO"] if s0 <= m[0] < e1]
         pivot = contrasts[-1][1] if contrasts else None
+        praise_everywhere = 1.0
+        opening = [m for m in marks["CONC"] if s0 <= m[0] <= s0 + 1]
+        if opening:  # "Although it was clean, the food was cold": the point follows the comma
+            ce = opening[0][1]
+            later = [c for c in contrasts if c[0] >= ce]
+            brk = next((j for j in range(ce, e1 - 1) if self._is_break(doc[j])), None)
+            if later:
+                pivot = later[-1][1]
+            elif brk is not None:
+                pivot = brk + 1
+            else:
+                pivot = None
+                praise_everywhere = cfg["contrast_before"]
         contrast_starts = [c[0] for c in contrasts]
         hypo_ranges = []
         for hs, he in hypos:
@@ -287,6 +302,7 @@ class PainPointDetector:
         suggestion = 0.0
         by_cat: dict[str, float] = {}
         pain_cues: list[str] = []
+        topics: list[str] = []
         implicit = 0
         n_int = 0
         for s, e, label, weight, category in cues:
@@ -294,7 +310,7 @@ class PainPointDetector:
             # the clause after "but" carries the point: its pains weigh more, and praise
             # before it weighs less ("kind, but I waited four hours")
             if pivot is None:
-                f = 1.0
+                f = praise_everywhere if praise_label else 1.0
             elif s >= pivot:
                 f = 1.0 if praise_label else cfg["contrast_after"]
             else:
@@ -317,9 +333,12 @@ class PainPointDetector:
                     praise += cfg["negated_pain_praise"] * f
                     continue
                 w = weight * f * boost
-                pain += w
                 cat = label if label != "negative" else "other"
                 by_cat[cat] = by_cat.get(cat, 0.0) + w
+                if weight < cfg["topic_below"]:
+                    topics.append(doc[s:e].text)
+                    continue
+                pain += w
                 pain_cues.append(doc[s:e].text)
                 if label in ("waiting", "repetition") and any(t.like_num for t in doc[s:e]):
                     implicit += 1
@@ -353,7 +372,7 @@ class PainPointDetector:
         severity = 0.0
         if is_pain:
             specific = {k: v for k, v in by_cat.items() if k != "other"}
-            if specific and max(specific.values()) >= 0.5:
+            if specific and max(specific.values()) >= 0.3:
                 category = max(specific, key=lambda k: (specific[k], -CATEGORIES.index(k)))
             else:
                 category = "other"

@@ -5,7 +5,7 @@ short phrases that change how cues are read: negation, intensity, contrast, hypo
 """
 
 __all__ = [
-    "NEGATORS", "INTENSIFIERS", "CONTRAST_MARKERS", "HYPOTHETICAL_MARKERS", "NOTHING_ANSWERS",
+    "NEGATORS", "INTENSIFIERS", "CONTRAST_MARKERS", "CONCESSIVE_MARKERS", "HYPOTHETICAL_MARKERS", "NOTHING_ANSWERS",
     "IMPROVEMENT_QUESTION_CUES", "ABBREVIATIONS", "SENTENCE_FINAL_ABBREVIATIONS",
 ]
 
@@ -29,6 +29,10 @@ CONTRAST_MARKERS = (
     "despite", "even though", "whereas", "unfortunately", "sadly", "only thing", "only problem",
     "only issue", "only complaint", "shame", "pity",
 )
+
+# Contrast markers that open a concession at the start of a sentence ("Although it was clean, ..."):
+# the point comes after the concession's first comma.
+CONCESSIVE_MARKERS = ("although", "though", "even though", "despite", "in spite of", "while", "whilst", "even if", "apart from", "other than", "except")
 
 # Cues inside a clause opened by these describe what did not happen.
 HYPOTHETICAL_MARKERS = (

@@ -6,13 +6,13 @@ Accents are optional: the component also matches the unaccented spelling.
 """
 
 __all__ = [
-    "NEGATORS", "INTENSIFIERS", "CONTRAST_MARKERS", "HYPOTHETICAL_MARKERS", "NOTHING_ANSWERS",
+    "NEGATORS", "INTENSIFIERS", "CONTRAST_MARKERS", "CONCESSIVE_MARKERS", "HYPOTHETICAL_MARKERS", "NOTHING_ANSWERS",
     "IMPROVEMENT_QUESTION_CUES", "ABBREVIATIONS", "SENTENCE_FINAL_ABBREVIATIONS",
 ]
 
 NEGATORS = (
     "no", "nunca", "jamás", "nadie", "nada", "ningún", "ninguno", "ninguna", "ni", "sin",
-    "tampoco", "apenas", "falta de", "cero",
+    "tampoco", "apenas", "poco", "poca", "pocos", "pocas", "falta de", "cero",
 )
 
 INTENSIFIERS = (
@@ -27,6 +27,9 @@ CONTRAST_MARKERS = (
     "en cambio", "mientras que", "lamentablemente", "desafortunadamente", "por desgracia",
     "lo único", "el único problema", "lástima", "lo malo", "aun así", "sino",
 )
+
+# Contrast markers that open a concession at the start of a sentence ("Aunque estaba limpio, ...").
+CONCESSIVE_MARKERS = ("aunque", "a pesar de", "pese a", "si bien", "aun cuando", "salvo", "excepto", "quitando")
 
 HYPOTHETICAL_MARKERS = (
     "si", "en caso de", "a menos que", "ojalá", "suponiendo", "imagínate", "por si",
