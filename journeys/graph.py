@@ -65,7 +65,8 @@ from research.errors import InputError
 
 __all__ = [
     "SOURCES", "fold", "split_list", "normalise_channel", "touchpoint_id", "touchpoints",
-    "steps_from_events", "known_segments", "journey_tables", "node_ids", "transitions", "graph_from_tables",
+    "steps_from_events", "known_segments", "journey_tables", "node_ids", "transitions",
+    "cached_transitions", "graph_from_tables",
     "build_graph", "collapse",
 ]
 
@@ -468,9 +469,10 @@ def journey_tables(steps=None, events=None, narrated=None, pain_points=None, par
         chan_col = (ev["channel"].astype(object).where(ev["channel"].notna(), "") if "channel" in ev.columns
                     else pd.Series([""] * len(ev), index=ev.index, dtype=object))
         pairs = pd.DataFrame({"s": sids, "c": chan_col.astype(str)})
-        resolved = {(a, c): _resolve_channel(step_channels, a, c)
+        pair_key = pairs["s"] + "\x1f" + pairs["c"]  # resolve each distinct (step, channel) once
+        resolved = {f"{a}\x1f{c}": _resolve_channel(step_channels, a, c)
                     for a, c in pairs.drop_duplicates().itertuples(index=False)}
-        channels = [resolved[k] for k in zip(pairs["s"], pairs["c"], strict=True)]
+        channels = pair_key.map(resolved).to_numpy(dtype=object)
         agency = sids.map(step_info["agency"])
         if "agency" in ev.columns:
             agency = ev["agency"].where(_present(ev["agency"]), agency)
@@ -580,6 +582,27 @@ def _id_nodes(table: pd.DataFrame, granularity: str) -> dict:
 def _present(values: pd.Series) -> pd.Series:
     """True where a cell holds a non-blank value (vectorised _clean(...) is not None)."""
     return values.notna() & (values.astype(str).str.strip() != "")
+
+
+def cached_transitions(tables: dict, kind: str, granularity: str = "touchpoint") -> pd.DataFrame:
+    """:func:`transitions` of ``tables["trace"]`` (``kind="observed"``) or ``tables["narrated"]``,
+    computed once per ``tables`` dict (kept under ``tables["_transitions"]``; do not modify it).
+
+    Examples
+    --------
+    >>> steps = pd.DataFrame({"step_id": ["S1", "S2"]})
+    >>> ev = pd.DataFrame({"case_id": ["c", "c"], "activity": ["S1", "S2"], "timestamp": ["2024-01-01", "2024-01-02"]})
+    >>> t = journey_tables(steps, ev)
+    >>> cached_transitions(t, "observed") is cached_transitions(t, "observed")
+    True
+    """
+    cache = tables.setdefault("_transitions", {})
+    if (kind, granularity) not in cache:
+        if kind == "observed":
+            cache[(kind, granularity)] = transitions(tables["trace"], "case_id", granularity)
+        else:
+            cache[(kind, granularity)] = transitions(tables["narrated"], "interview_id", granularity)
+    return cache[(kind, granularity)]
 
 
 def transitions(sequence: pd.DataFrame, group: str, granularity: str = "touchpoint") -> pd.DataFrame:
@@ -704,7 +727,7 @@ def graph_from_tables(tables: dict, granularity: str = "touchpoint") -> nx.Multi
         nodes = _id_nodes(trace, granularity)
         for i, c in trace.groupby(node_ids(trace, granularity), sort=False)["case_id"].nunique().items():
             G.nodes[nodes[i]]["cases"] = int(c)
-        tr = transitions(trace, "case_id", granularity)
+        tr = cached_transitions(tables, "observed", granularity)
         perf = _performance(trace, granularity, tr)
         _add_edges(G, tr, "observed", perf, nodes)
 
@@ -717,7 +740,7 @@ def graph_from_tables(tables: dict, granularity: str = "touchpoint") -> nx.Multi
         for i, g in nar.groupby(node_ids(nar, granularity), sort=False):
             G.nodes[nodes[i]]["mentions"] = int(len(g))
             G.nodes[nodes[i]]["participants"] = int(g["participant_id"].nunique())
-        tr = transitions(nar, "interview_id", granularity)
+        tr = cached_transitions(tables, "narrated", granularity)
         _add_edges(G, tr, "narrated", None, nodes, nar)
 
     for key in SOURCES:

@@ -52,7 +52,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from journeys.graph import collapse, fold, node_ids, touchpoint_id, transitions
+from journeys.graph import cached_transitions, collapse, fold, node_ids, touchpoint_id
 from journeys.vocabulary import (
     ASSISTED_CHANNELS,
     DIGITAL_CHANNELS,
@@ -136,8 +136,8 @@ def end_steps(G: nx.MultiDiGraph) -> set | None:
 
 
 def _both_transitions(tables, granularity):
-    obs = transitions(tables["trace"], "case_id", granularity)
-    nar = transitions(tables["narrated"], "interview_id", granularity)
+    obs = cached_transitions(tables, "observed", granularity)
+    nar = cached_transitions(tables, "narrated", granularity)
     return obs, nar
 
 
@@ -403,9 +403,9 @@ def channel_switch_matrix(tables: dict) -> dict:
     """
     by_source = {}
     total = Counter()
-    for kind, group, seq in _sequences(tables):
-        tr = transitions(seq, group)
-        c = Counter(zip(tr["u_channel"], tr["v_channel"], strict=True))
+    for kind, _group, _seq in _sequences(tables):
+        tr = cached_transitions(tables, kind)
+        c = Counter(tr.groupby(["u_channel", "v_channel"], sort=False).size().to_dict())
         by_source[kind] = _nest(c)
         total.update(c)
     chans = sorted({a for a, _ in total} | {b for _, b in total})
@@ -453,7 +453,7 @@ def failure_demand(tables: dict) -> dict:
         digital = first[first.isin(DIGITAL_CHANNELS)]
         later = known[known[group].isin(digital.index) & known["channel"].isin(ASSISTED_CHANNELS)]
         hit = later.groupby(group, sort=False)[["channel", "step_id"]].first()
-        paths = Counter(f"{digital[g]}→{c}" for g, c in zip(hit.index, hit["channel"], strict=True))
+        paths = Counter((hit.index.map(digital).astype(str) + "→" + hit["channel"].astype(str)).tolist())
         steps = Counter(hit["step_id"])
         out[kind] = {"journeys": int(len(first)), "digital_starts": int(len(digital)),
                      "failure_demand": int(len(hit)),
@@ -484,11 +484,12 @@ def agency_handoffs(tables: dict) -> dict:
     """
     out = {}
     for kind, group, seq in _sequences(tables):
-        tr = transitions(seq, group)
+        tr = cached_transitions(tables, kind)
         ids = seq[group].drop_duplicates()
         per = tr.groupby(group)["agency_handoff"].sum().reindex(ids, fill_value=0).astype(int)
-        pairs = Counter(f"{a}→{b}" for a, b, h in zip(tr["u_agency"], tr["v_agency"], tr["agency_handoff"],
-                                                      strict=True) if h)
+        h = tr[tr["agency_handoff"]]
+        pairs = Counter({f"{a}→{b}": int(n) for (a, b), n in
+                         h.groupby(["u_agency", "v_agency"], sort=False).size().items()})
         out[kind] = {"journeys": int(len(per)),
                      "distribution": {int(k): int(v) for k, v in sorted(per.value_counts().items())},
                      "mean": float(per.mean()) if len(per) else None,
