@@ -32,21 +32,26 @@ from rapidfuzz import fuzz
 from nlp.channels import find_channels, fold_text
 
 __all__ = ["StepLink", "StepIndex", "build_step_index", "link_step", "sentence_features",
-           "FIELD_WEIGHTS", "MIN_SCORE", "MIN_CONFIDENCE", "TIE_RATIO", "CONTEXT_DECAY"]
+           "FIELD_WEIGHTS", "MIN_SCORE", "MIN_CONFIDENCE", "TIE_RATIO", "CONTEXT_DECAY", "STRONG_CONFIDENCE"]
 
 VOCABULARY_FILE = Path(__file__).parent / "data" / "service_vocab.jsonl"
 
 #: How much a feature found in each column of the steps table counts.
 FIELD_WEIGHTS = {"step": 1.0, "synonyms": 1.0, "documents_required": 0.5, "agency": 0.6,
                  "stage": 0.4, "channel": 0.3}
-#: Least total evidence (sum of matched weights) for a link.
-MIN_SCORE = 0.9
+#: Least total evidence (sum of matched feature weights) for a link.
+MIN_SCORE = 0.5
+#: A step name weighing less than this (one common word) cannot be fully covered.
+MIN_NAME_WEIGHT = 2.0
 #: Least confidence for a link.
 MIN_CONFIDENCE = 0.3
 #: A runner-up scoring at least this share of the best makes the link unclear.
 TIE_RATIO = 0.85
-#: Confidence multiplier for a link found through the conversation context.
+#: Weight of the k-th context text is CONTEXT_DECAY ** k; also the confidence multiplier of a
+#: link found through the context.
 CONTEXT_DECAY = 0.8
+#: A link from the sentence alone at least this confident is not reconsidered with the context.
+STRONG_CONFIDENCE = 0.6
 
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 _FUZZY_MIN = 88
@@ -63,11 +68,17 @@ class StepLink(NamedTuple):
 
 @dataclass
 class StepIndex:
-    """Steps reduced to weighted features, ready for :func:`link_step` (built once per table)."""
+    """Steps reduced to features for :func:`link_step` (build it once per steps table).
+
+    ``phrases[i]`` holds one feature set per name of step ``i`` (its name and each synonym);
+    ``aux[i]`` maps the features of its documents, agency, stage and channel to their field
+    weight; ``idf`` weighs each feature by how few steps share it.
+    """
 
     step_ids: list[str]
-    weights: list[dict[str, float]]       # per step: feature -> weight (field weight x idf)
-    name_weight: list[float]              # per step: total weight of its name/synonym features
+    phrases: list[list[frozenset]]
+    aux: list[dict[str, float]]
+    idf: dict[str, float]
 
 
 @lru_cache(maxsize=2)
@@ -96,6 +107,26 @@ def _norm_word(word: str, lang: str) -> str:
     table = _lemmas(lang)
     lemma = table.get(low) or table.get(word) or low
     return fold_text(lemma)
+
+
+@lru_cache(maxsize=1)
+def _concept_weights() -> dict[str, float]:
+    """Concept -> weight (generic concepts such as "application" or "review" count less)."""
+    out = {}
+    for line in VOCABULARY_FILE.read_text("utf-8").splitlines():
+        if line.strip():
+            rec = json.loads(line)
+            out[rec["concept"]] = float(rec.get("weight", 1.0))
+    return out
+
+
+def _stem(word: str) -> str:
+    """A light plural-stripping stem of a folded word ("papeles" -> "papel", "fallas" -> "falla")."""
+    if len(word) > 4 and word.endswith("es") and word[-3] not in "aeiou":
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
 
 
 @lru_cache(maxsize=1)
@@ -135,9 +166,9 @@ def sentence_features(text: str, lang: str = "es") -> set[str]:
     lemmas = [_norm_word(m.group(), lang) for m in matches]
     vocab = _vocabulary()
     feats: set[str] = set()
-    used = [False] * len(raw)
     channels = find_channels(text)
     in_channel = [any(c["start"] < m.end() and m.start() < c["end"] for c in channels) for m in matches]
+    used = list(in_channel)  # "picked up" on the phone is a channel, not collecting a document
     for n in (4, 3, 2, 1):
         for i in range(len(raw) - n + 1):
             if any(used[i:i + n]):
@@ -148,11 +179,12 @@ def sentence_features(text: str, lang: str = "es") -> set[str]:
                     feats.add("c:" + concept)
                     used[i:i + n] = [True] * n
                     break
-    stop = _stop_words(lang)
-    for i, lemma in enumerate(lemmas):
-        if not used[i] and not in_channel[i] and len(lemma) > 2 and lemma not in stop \
-                and raw[i] not in stop and not lemma.isdigit():
-            feats.add("w:" + lemma)
+    stop = _stop_words("es") | _stop_words("en")
+    for i, word in enumerate(raw):
+        # Leftover words are kept as written (plural stripped): lookup lemmas of unknown words
+        # are too often wrong ("meses" -> "mesar", like "mesa").
+        if not used[i] and len(word) > 2 and word not in stop and lemmas[i] not in stop and not word.isdigit():
+            feats.add("w:" + _stem(word))
     feats.update("ch:" + c["channel"] for c in channels)
     return feats
 
@@ -172,84 +204,112 @@ def _table_lang(steps: pd.DataFrame) -> str:
 
 
 def build_step_index(steps: pd.DataFrame, lang: str | None = None) -> StepIndex:
-    """Reduce a steps table to weighted features for :func:`link_step`.
+    """Reduce a steps table to features for :func:`link_step`.
 
     Parameters
     ----------
     steps : DataFrame
-        The steps table (``step_id`` and ``step`` at least; ``synonyms``,
+        The steps table (``step_id`` and ``step`` at least; ``synonyms`` (";"-separated),
         ``documents_required``, ``agency``, ``stage``, ``channel`` used when present).
     lang : {"es", "en"} or None
         Language of the sheet; detected from the step names when ``None``.
 
     Examples
     --------
-    >>> steps = pd.DataFrame({"step_id": ["S1", "S2"], "step": ["Registrar la empresa", "Pagar la tasa"]})
+    >>> steps = pd.DataFrame({"step_id": ["S1", "S2"], "step": ["Registrar la empresa", "Pagar la tasa"],
+    ...                       "synonyms": ["inscripción", ""]})
     >>> index = build_step_index(steps)
-    >>> index.step_ids, sorted(index.weights[0])
-    (['S1', 'S2'], ['c:company', 'c:register'])
+    >>> index.step_ids, [sorted(p) for p in index.phrases[0]]
+    (['S1', 'S2'], [['c:company', 'c:register'], ['c:register']])
     """
     steps = steps.reset_index(drop=True)
     lang = lang or _table_lang(steps)
-    per_step: list[dict[str, float]] = []
+    phrases: list[list[frozenset]] = []
+    aux: list[dict[str, float]] = []
     for _, row in steps.iterrows():
-        feats: dict[str, float] = {}
-        for col, weight in FIELD_WEIGHTS.items():
-            text = _cell(row.get(col)).replace(";", ". ")
+        names = [_cell(row.get("step"))] + [p for p in _cell(row.get("synonyms")).split(";")]
+        phrases.append([fs for fs in (frozenset(sentence_features(n, lang)) for n in names if n.strip()) if fs])
+        extra: dict[str, float] = {}
+        for col in ("documents_required", "agency", "stage", "channel"):
             if col == "channel":
                 found = {"ch:" + c.strip() for c in _cell(row.get(col)).split(";") if c.strip()}
             else:
-                found = sentence_features(text, lang)
-                if col != "step" and col != "synonyms":
-                    found = {f for f in found if not f.startswith("ch:")}
+                found = {f for part in _cell(row.get(col)).split(";") for f in sentence_features(part, lang)
+                         if not f.startswith("ch:")}
             for f in found:
-                feats[f] = max(feats.get(f, 0.0), weight * (0.5 if f.startswith("ch:") and col != "channel"
-                                                            else 1.0))
-        per_step.append(feats)
-    n = len(per_step)
+                extra[f] = max(extra.get(f, 0.0), FIELD_WEIGHTS[col])
+        aux.append(extra)
+    n = max(1, len(phrases))
     df: dict[str, int] = {}
-    for feats in per_step:
-        for f in feats:
+    for i in range(len(phrases)):
+        for f in set().union(*phrases[i], aux[i]):
             df[f] = df.get(f, 0) + 1
-    weights = [{f: w * (1.0 + math.log(n / df[f])) for f, w in feats.items()} for feats in per_step]
-    name_weight = [sum(w for f, w in ws.items() if per_step[i][f] >= FIELD_WEIGHTS["step"] - 1e-9)
-                   or sum(ws.values()) or 1.0 for i, ws in enumerate(weights)]
-    return StepIndex([_cell(s) for s in steps["step_id"]], weights, name_weight)
+    weights = _concept_weights()
+    idf = {f: (1.0 + math.log(n / k)) * (weights.get(f[2:], 1.0) if f.startswith("c:") else 1.0)
+           for f, k in df.items()}
+    return StepIndex([_cell(s) for s in steps["step_id"]], phrases, aux, idf)
 
 
-def _matched(step_feats: dict[str, float], feats: set[str]) -> dict[str, float]:
-    hits = {f: w for f, w in step_feats.items() if f in feats}
-    words = [f[2:] for f in feats if f.startswith("w:") and len(f) > 6]
-    for f, w in step_feats.items():
-        if f in hits or not f.startswith("w:") or len(f) <= 6:
-            continue
-        if any(fuzz.ratio(f[2:], x) >= _FUZZY_MIN for x in words):
-            hits[f] = w * 0.9
-    return hits
+def _similar(a: str, b: str) -> bool:
+    """Same word family ("digitar"/"digitamos": long common prefix) or cognate/typo (rapidfuzz)."""
+    shorter = min(len(a), len(b))
+    if shorter < 5:
+        return False
+    prefix = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        prefix += 1
+    return prefix >= max(5, shorter - 3) or fuzz.ratio(a, b) >= _FUZZY_MIN
 
 
-def _link_one(text: str, index: StepIndex, lang: str) -> StepLink:
+def _hit(f: str, feats: set[str], words: list[str]) -> float:
+    """1 when the sentence has feature ``f``, 0.9 for a similar word, else 0."""
+    if f in feats:
+        return 1.0
+    if f.startswith("w:") and len(f) > 6 and any(_similar(f[2:], x) for x in words):
+        return 0.9
+    return 0.0
+
+
+def _scores(text: str, index: StepIndex, lang: str) -> dict[int, tuple[float, float]]:
+    """Step position -> (score, coverage of its best-matching name) for every candidate step."""
     feats = sentence_features(text, lang)
-    if not feats or not index.step_ids:
-        return StepLink(None, 0.0, None)
-    scored = []
-    for i, step_feats in enumerate(index.weights):
-        hits = _matched(step_feats, feats)
-        # Channel words alone never make a link: they only break ties between steps.
-        content = {f: w for f, w in hits.items() if not f.startswith("ch:")}
-        if not content:
+    if not feats:
+        return {}
+    words = [f[2:] for f in feats if f.startswith("w:") and len(f) > 6]
+    out = {}
+    for i, names in enumerate(index.phrases):
+        matched: dict[str, float] = {}
+        coverage = 0.0
+        for phrase in names:
+            # Channel words in a step's name count half ("counter", "online form"), and a short
+            # or generic name ("requisitos") cannot be fully covered by one common word.
+            got = {f: _hit(f, feats, words) * (0.5 if f.startswith("ch:") else 1.0) for f in phrase}
+            total = sum(index.idf[f] for f in phrase if not f.startswith("ch:"))
+            found = sum(index.idf[f] * h for f, h in got.items() if not f.startswith("ch:"))
+            coverage = max(coverage, found / max(total, MIN_NAME_WEIGHT) if total else 0.0)
+            matched.update({f: max(h, matched.get(f, 0.0)) for f, h in got.items() if h})
+        aux_hits = {f: w * _hit(f, feats, words) for f, w in index.aux[i].items() if f not in matched}
+        aux_hits = {f: w for f, w in aux_hits.items() if w}
+        # A channel alone (from the channel column) never makes a link: it only breaks ties.
+        if not matched and not any(not f.startswith("ch:") for f in aux_hits):
             continue
-        score = sum(hits.values())
-        scored.append((score, i, hits))
-    if not scored:
+        score = sum(index.idf[f] * h for f, h in matched.items()) + sum(index.idf[f] * w for f, w in aux_hits.items())
+        out[i] = (score, coverage)
+    return out
+
+
+def _decide(scores: dict[int, tuple[float, float]], index: StepIndex) -> StepLink:
+    if not scores:
         return StepLink(None, 0.0, None)
-    scored.sort(key=lambda t: -t[0])
-    best, i, hits = scored[0]
-    second = scored[1][0] if len(scored) > 1 else 0.0
-    if best < MIN_SCORE or second >= TIE_RATIO * best:
+    # A step whose one name is fully matched beats a step with scattered partial matches.
+    ranked = sorted(((s * (0.5 + 0.5 * c), c, i) for i, (s, c) in scores.items()), reverse=True)
+    best, coverage, i = ranked[0]
+    second = ranked[1][0] if len(ranked) > 1 else 0.0
+    if scores[i][0] < MIN_SCORE or second >= TIE_RATIO * best:
         return StepLink(None, 0.0, None)
-    coverage = min(1.0, best / index.name_weight[i])
-    confidence = round(coverage * (1.0 - 0.5 * second / best), 3)
+    confidence = round((0.6 * coverage + 0.4 * min(1.0, best / 4.0)) * (1.0 - 0.5 * second / best), 3)
     if confidence < MIN_CONFIDENCE:
         return StepLink(None, confidence, None)
     return StepLink(index.step_ids[i], confidence, "sentence")
@@ -283,18 +343,32 @@ def link_step(text: str, steps, lang: str | None = "es", context=()) -> StepLink
     'S1'
     >>> link_step("The staff were rude", steps, "en").step_id is None
     True
-    >>> link_step("Tardó muchísimo.", steps, "es", context=["¿Y cuando pagó la tasa?"])
-    StepLink(step_id='S3', confidence=0.8, via='context')
+    >>> link = link_step("Tardó muchísimo.", steps, "es", context=["¿Y cuando pagó la tasa?"])
+    >>> link.step_id, link.via
+    ('S3', 'context')
     """
     index = steps if isinstance(steps, StepIndex) else build_step_index(steps)
     lang = lang if lang in ("en", "es") else "es"
-    link = _link_one(text, index, lang)
-    if link.step_id is not None:
+    own = _scores(text, index, lang)
+    link = _decide(own, index)
+    if link.step_id is not None and link.confidence >= STRONG_CONFIDENCE:
         return link
-    for ctx in context:
-        if not isinstance(ctx, str) or not ctx.strip():
-            continue
-        found = _link_one(ctx, index, lang)
-        if found.step_id is not None:
-            return StepLink(found.step_id, round(found.confidence * CONTEXT_DECAY, 3), "context")
-    return StepLink(None, 0.0, None)
+    context = [c for c in context if isinstance(c, str) and c.strip()]
+    if not context:
+        return link
+    # The sentence names no step, or only weakly (a document, an agency, a tie): add what the
+    # conversation says, nearer context weighing more.
+    named = link.step_id is not None and own[index.step_ids.index(link.step_id)][1] > 0
+    combined = dict(own)
+    for k, ctx in enumerate(context):
+        for i, (score, cov) in _scores(ctx, index, lang).items():
+            if named and i not in own:
+                continue  # the sentence names a step: the context may only choose among its candidates
+            old_score, old_cov = combined.get(i, (0.0, 0.0))
+            decay = CONTEXT_DECAY ** (k + 1)
+            combined[i] = (old_score + decay * score, max(old_cov, decay * cov))
+    found = _decide(combined, index)
+    if found.step_id is None:
+        return link
+    via = "sentence" if found.step_id == link.step_id else "context"
+    return StepLink(found.step_id, round(found.confidence * (1.0 if via == "sentence" else CONTEXT_DECAY), 3), via)
