@@ -36,6 +36,9 @@ Report structure (``recorrido.journey_report.v1``)
 ``conformance`` : dict — ``{"steps": ..., "touchpoints": ...}``, :func:`journeys.metrics.conformance`.
 ``evidence`` : list of dict — per step ``step_id, step, strength, participants, cases, sources,
     no_evidence``.
+``segment_comparison`` : list of dict — per step and participant segment: ``segment, step_id,
+    participants, reach, pain_count, mean_severity, mentions``
+    (:func:`journeys.metrics.segment_comparison`; empty in a one-segment report).
 ``unmapped`` : dict — activities, narrated steps and pain-point steps that matched no step,
     with counts (``{"activities": {name: events}, ...}``).
 ``notes`` : list of str — plain-language caveats (inferred steps, unsplittable segment…).
@@ -56,6 +59,7 @@ from journeys.metrics import (
     critical_path,
     failure_demand,
     once_only_violations,
+    segment_comparison,
     step_metrics,
 )
 from journeys.priorities import COMPONENTS, check_weights, priority_scores, priority_table
@@ -201,6 +205,7 @@ def journey_report(steps=None, events=None, pain_points=None, narrated=None, par
         "critical_path": critical_path(Gs, waits),
         "conformance": {"steps": conformance(Gs), "touchpoints": conformance(Gt)},
         "evidence": evidence,
+        "segment_comparison": segment_comparison(tables) if tables["segment"] is None else [],
         "unmapped": tables["unmapped"],
         "notes": list(tables["notes"]),
     }
@@ -213,7 +218,7 @@ def report_sheets(report: dict) -> dict[str, list[dict]]:
     Nested values (lists, dicts) stay as they are; a writer turns them into JSON text.
     Sheet names: ``summary, priorities, touchpoint_priorities, steps, touchpoints, edges,
     channel_switches, failure_demand, handoffs, once_only, critical_path, conformance,
-    evidence, unmapped, notes``.
+    evidence, segment_comparison, unmapped, notes``.
 
     Examples
     --------
@@ -264,6 +269,7 @@ def report_sheets(report: dict) -> dict[str, list[dict]]:
         "critical_path": crit,
         "conformance": conf,
         "evidence": report["evidence"],
+        "segment_comparison": report.get("segment_comparison", []),
         "unmapped": unm,
         "notes": [{"note": n} for n in report["notes"]],
     }

@@ -67,7 +67,7 @@ __all__ = [
     "SOURCES", "fold", "split_list", "normalise_channel", "touchpoint_id", "touchpoints",
     "steps_from_events", "known_segments", "journey_tables", "node_ids", "transitions",
     "cached_transitions", "graph_from_tables",
-    "build_graph", "collapse",
+    "build_graph", "graphs_by_segment", "collapse",
 ]
 
 SOURCES = ("designed", "observed", "narrated")
@@ -866,6 +866,26 @@ def build_graph(steps, events=None, narrated=None, pain_points=None, participant
     """
     tables = journey_tables(steps, events, narrated, pain_points, participants, segment)
     return graph_from_tables(tables, granularity)
+
+
+def graphs_by_segment(steps, events=None, narrated=None, pain_points=None, participants=None, *,
+                      granularity: str = "touchpoint") -> dict[str, nx.MultiDiGraph]:
+    """One journey graph for everyone (key ``"everyone"``) and one per known segment.
+
+    Examples
+    --------
+    >>> steps = pd.DataFrame({"step_id": ["S1", "S2"]})
+    >>> people = pd.DataFrame({"participant_id": ["a", "b"], "segment": ["citizen", "business"]})
+    >>> nar = pd.DataFrame({"interview_id": ["i1", "i1", "i2"], "participant_id": ["a", "a", "b"],
+    ...                     "position": [1, 2, 1], "step_id": ["S1", "S2", "S1"]})
+    >>> graphs = graphs_by_segment(steps, narrated=nar, participants=people, granularity="step")
+    >>> {k: G.number_of_edges() for k, G in graphs.items()}
+    {'everyone': 2, 'business': 1, 'citizen': 2}
+    """
+    out = {"everyone": build_graph(steps, events, narrated, pain_points, participants, granularity=granularity)}
+    for seg in known_segments(participants, events):
+        out[seg] = build_graph(steps, events, narrated, pain_points, participants, seg, granularity=granularity)
+    return out
 
 
 def collapse(G: nx.MultiDiGraph, sources=None) -> nx.DiGraph:

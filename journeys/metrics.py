@@ -63,7 +63,7 @@ from journeys.vocabulary import (
 
 __all__ = [
     "normalise_document", "step_metrics", "channel_switch_matrix", "failure_demand", "agency_handoffs",
-    "once_only_violations", "critical_path", "conformance", "end_steps",
+    "once_only_violations", "critical_path", "conformance", "end_steps", "segment_comparison",
 ]
 
 _NOISE_PHRASES = sorted({fold(p) for p in DOCUMENT_NOISE if " " in fold(p)}, key=len, reverse=True)
@@ -627,3 +627,49 @@ def conformance(G: nx.MultiDiGraph) -> dict:
         }
     return out
 
+
+
+def segment_comparison(tables: dict) -> list[dict]:
+    """Pain and narration per step for each participant segment, side by side.
+
+    Uses the participants table's ``segment``; reach is the share of the segment's participants
+    with a pain at the step. Empty when there are no segments.
+
+    Returns
+    -------
+    list of dict
+        ``{"segment", "step_id", "participants", "reach", "pain_count", "mean_severity",
+        "mentions"}`` in step order, then segment.
+
+    Examples
+    --------
+    >>> from journeys.graph import journey_tables
+    >>> steps = pd.DataFrame({"step_id": ["S1", "S2"]})
+    >>> people = pd.DataFrame({"participant_id": ["a", "b", "c"], "segment": ["citizen", "citizen", "business"]})
+    >>> pains = pd.DataFrame({"participant_id": ["a", "c"], "step_id": ["S1", "S1"], "severity": [0.5, 0.9],
+    ...                       "category": ["waiting", "cost"]})
+    >>> rows = segment_comparison(journey_tables(steps, pain_points=pains, participants=people))
+    >>> [(r["segment"], r["step_id"], r["reach"]) for r in rows if r["step_id"] == "S1"]
+    [('business', 'S1', 1.0), ('citizen', 'S1', 0.5)]
+    """
+    people = tables.get("participants")
+    if people is None or not len(people) or "segment" not in people.columns:
+        return []
+    people = people[people["segment"].notna()]
+    pid_seg = dict(zip(people["participant_id"].astype(str), people["segment"].astype(str), strict=False))
+    sizes = Counter(pid_seg.values())
+    pains = tables.get("pain_points")
+    nar = tables["narrated"]
+    steps = tables["touchpoints"].drop_duplicates("step_id")
+    rows = []
+    for sid in steps.sort_values(["order", "step_row"], kind="mergesort")["step_id"]:
+        for seg in sorted(sizes):
+            p = pains[(pains["step_id"] == sid) & (pains["participant_id"].map(pid_seg) == seg)] \
+                if pains is not None and len(pains) else None
+            n = nar[(nar["step_id"] == sid) & (nar["participant_id"].map(pid_seg) == seg)] if len(nar) else nar
+            who = set(p["participant_id"]) if p is not None else set()
+            rows.append({"segment": seg, "step_id": sid, "participants": sizes[seg],
+                         "reach": len(who) / sizes[seg], "pain_count": 0 if p is None else int(len(p)),
+                         "mean_severity": None if p is None or not len(p) else _f(p["severity"].mean()),
+                         "mentions": int(len(n))})
+    return rows

@@ -10,7 +10,7 @@ from research.errors import InputError
 
 SECTIONS = ("schema", "segment", "segments", "weights", "summary", "nodes", "steps", "edges", "step_edges",
             "priorities", "channel_switches", "failure_demand", "handoffs", "once_only", "critical_path",
-            "conformance", "evidence", "unmapped", "notes")
+            "conformance", "evidence", "segment_comparison", "unmapped", "notes")
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +57,13 @@ def test_analysis_sections_match_metrics(report):
     assert report["conformance"]["steps"]["observed"]["fitness"] == pytest.approx(6 / 7)
     assert report["unmapped"]["activities"] == {"Fax the form": 1}
     assert [e["strength"] for e in report["evidence"]] == ["moderate", "moderate", "strong"]  # S3: p1, p2 narrate it, p3 complains
+
+
+def test_analysis_segment_comparison_side_by_side(report):
+    rows = {(r["segment"], r["step_id"]): r for r in report["segment_comparison"]}
+    assert rows["citizen", "S2"]["reach"] == pytest.approx(1 / 2) and rows["citizen", "S2"]["participants"] == 2
+    assert rows["business", "S1"]["pain_count"] == 1 and rows["business", "S1"]["mentions"] == 1
+    assert rows["business", "S3"]["pain_count"] == 0  # p2's pain there was rejected
 
 
 def test_analysis_critical_path_uses_observed_wait_when_the_sheet_has_none():

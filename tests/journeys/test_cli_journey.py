@@ -146,3 +146,14 @@ def test_cli_journey_public_log_alone_and_with_a_partial_steps_sheet(shared_data
     assert list(r["unmapped"]["activities"]) == [dropped]
     assert r["summary"]["events"] == 390 - r["unmapped"]["activities"][dropped]
     assert r["conformance"]["steps"]["observed"]["counts"]["transitions"] > 0
+
+
+@pytest.mark.slow
+def test_cli_journey_demo_project(run_cli, tmp_path):
+    p = run_cli("journey", "--project", "demo", "--db", f"sqlite:///{tmp_path / 'demo.db'}", "--segment", "citizen",
+                timeout=600)
+    assert p.returncode == 0, p.stderr
+    r = json.loads(p.stdout)
+    assert r["segment"] == "citizen" and r["summary"]["steps"] > 0
+    assert r["summary"]["cases"] > 0 and r["summary"]["interviews"] > 0
+    assert "citizen" in r["segments"] and r["priorities"]["steps"][0]["rank"] == 1
