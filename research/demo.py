@@ -110,7 +110,7 @@ def ensure_demo(repo, project: str | None = None, demo_dir: str | Path | None = 
     2
     """
     from research.readers import read_file
-    from research.repository import content_hash
+    from research.repository import STAGING_MARK, content_hash
 
     folder = Path(demo_dir) if demo_dir is not None else DEMO_DIR
     if project is None:
@@ -129,7 +129,7 @@ def ensure_demo(repo, project: str | None = None, demo_dir: str | Path | None = 
     description = manifest.get("description") or ""
     if isinstance(description, dict):
         description = description.get("es") or description.get("en") or ""
-    staging = f"{project} · loading {uuid.uuid4().hex[:8]}"
+    staging = f"{project}{STAGING_MARK}{uuid.uuid4().hex[:8]}"
     repo.create_project(staging, str(description))
     try:
         for entry in manifest["files"]:

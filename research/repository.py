@@ -64,7 +64,7 @@ from research.schema import (
 
 __all__ = [
     "Repository", "resolve_url", "content_hash", "TABLE_NAMES", "DECISION_COLUMNS", "IMPORT_COLUMNS",
-    "MIGRATIONS_DIR", "metadata", "upgrade", "head_revision", "current_revision",
+    "MIGRATIONS_DIR", "STAGING_MARK", "metadata", "upgrade", "head_revision", "current_revision",
 ]
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,9 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 #: The canonical tables a project holds, as returned by :meth:`Repository.tables`.
 TABLE_NAMES = ("utterances", "participants", "steps", "events", "pain_points", "narrated")
+
+#: Part of the name of a project that is still being loaded (hidden by ``list_projects``).
+STAGING_MARK = " · loading "
 
 #: Columns of :meth:`Repository.decisions`.
 DECISION_COLUMNS = ("key", "chosen", "owner", "note", "version", "updated_at", "updated_by")
@@ -508,8 +511,11 @@ class Repository:
                 "created_at": _utc(row["created_at"]), "updated_at": _utc(row["updated_at"]),
                 "revision": int(row["revision"])}
 
-    def list_projects(self) -> pd.DataFrame:
+    def list_projects(self, *, include_staging: bool = False) -> pd.DataFrame:
         """All projects, by name, with their counts of imports, utterances and events.
+
+        Projects whose name holds :data:`STAGING_MARK` (being loaded all-or-nothing, see
+        :func:`research.demo.ensure_demo`) are left out unless ``include_staging``.
 
         Examples
         --------
@@ -521,6 +527,8 @@ class Repository:
         counts = {}
         with self._read() as conn:
             rows = conn.execute(sa.select(projects_t).order_by(projects_t.c.name)).mappings().all()
+            if not include_staging:  # projects still being loaded (research.demo) stay out of sight
+                rows = [r for r in rows if STAGING_MARK not in r["name"]]
             for key, table in (("imports", imports_t), ("utterances", _TABLES["utterances"]),
                                ("events", _TABLES["events"]), ("pain_points", _TABLES["pain_points"])):
                 counts[key] = dict(conn.execute(sa.select(table.c.project_id, sa.func.count())

@@ -72,6 +72,8 @@ def test_demo_stores_suggestions_when_extraction_exists(db_url, demo_dir, monkey
 
     def fake_extract(utterances, steps=None, **kw):
         calls.append(len(utterances))
+        assert repo.list_projects()["name"].tolist() == []  # the half-loaded demo is not listed
+        assert len(repo.list_projects(include_staging=True)) == 1
         part = utterances[utterances["speaker_role"] == "participant"]
         return pd.DataFrame({"interview_id": part["interview_id"], "source_file": part["source_file"],
                              "source_row": part["source_row"], "sentence": part["text"], "start": 0,
