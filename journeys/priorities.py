@@ -50,23 +50,23 @@ def check_weights(weights: dict | None = None) -> dict:
     >>> check_weights({"speed": 1})
     Traceback (most recent call last):
     ...
-    research.errors.InputError: weights: unknown weight 'speed' — use reach, severity, delay, friction, centrality
+    research.errors.InputError: --weights: unknown weight 'speed' — use reach, severity, delay, friction, centrality
     """
     out = dict(DEFAULT_WEIGHTS)
     for k, v in (weights or {}).items():
         key = str(k).strip().lower()
         if key not in out:
-            raise InputError(f"unknown weight {k!r}", f"use {', '.join(COMPONENTS)}", file="weights")
+            raise InputError(f"unknown weight {k!r}", f"use {', '.join(COMPONENTS)}", file="--weights")
         try:
             val = float(v)
         except (TypeError, ValueError):
-            raise InputError(f"weight {k}={v!r} is not a number", "write it like reach=2", file="weights") from None
+            raise InputError(f"weight {k}={v!r} is not a number", "write it like reach=2", file="--weights") from None
         if not np.isfinite(val) or val < 0:
             raise InputError(f"weight {k}={v!r} is negative or not finite", "use a number 0 or above",
-                             file="weights")
+                             file="--weights")
         out[key] = val
     if sum(out.values()) <= 0:
-        raise InputError("every weight is 0", "give at least one component a positive weight", file="weights")
+        raise InputError("every weight is 0", "give at least one component a positive weight", file="--weights")
     return out
 
 
@@ -80,14 +80,14 @@ def parse_weights(text: str | None) -> dict:
     >>> parse_weights("reach")
     Traceback (most recent call last):
     ...
-    research.errors.InputError: weights: 'reach' is not name=value — write e.g. reach=2,severity=1
+    research.errors.InputError: --weights: 'reach' is not name=value — write e.g. reach=2,severity=1
     """
     weights = {}
     for part in (text or "").split(","):
         if not part.strip():
             continue
         if "=" not in part:
-            raise InputError(f"{part.strip()!r} is not name=value", "write e.g. reach=2,severity=1", file="weights")
+            raise InputError(f"{part.strip()!r} is not name=value", "write e.g. reach=2,severity=1", file="--weights")
         k, v = part.split("=", 1)
         weights[k.strip()] = v.strip()
     return check_weights(weights)

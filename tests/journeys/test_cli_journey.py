@@ -79,7 +79,7 @@ def test_cli_journey_segment(files, capsys):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--weights", "reach=2,speed=1"], "error: weights: unknown weight 'speed'"),
+    (["--weights", "reach=2,speed=1"], "error: --weights: unknown weight 'speed'"),
     (["--weights", "reach"], "is not name=value"),
     (["--segment", "visitor", "--participants", "participants.csv"], "unknown segment 'visitor'"),
     (["--painpoints", "bad.jsonl"], "bad.jsonl, row 2: not valid JSON"),
