@@ -184,8 +184,9 @@ _DAYFIRST_FORMATS = (
 def parse_timestamps(values, *, rows=None, file: str | None = None, column: str | None = None) -> pd.Series:
     """Parse timestamps to tz-aware UTC; offsets honoured, no offset means UTC.
 
-    ISO 8601 first (with or without offset, mixed offsets allowed), then day-first
-    formats common in Spanish exports (``31/12/2024 14:05``), then a last per-value attempt.
+    Numbers are Excel serial days (10,000–100,000) or Unix epoch seconds / milliseconds;
+    text is tried as ISO 8601 (with or without offset, mixed offsets allowed), then in day-first
+    formats common in Spanish exports (``31/12/2024 14:05``), then value by value.
 
     Parameters
     ----------
@@ -212,6 +213,8 @@ def parse_timestamps(values, *, rows=None, file: str | None = None, column: str 
     ['00:30', '01:30', '10:00']
     >>> parse_timestamps(["31/12/2024 14:05"]).iloc[0]
     Timestamp('2024-12-31 14:05:00+0000', tz='UTC')
+    >>> parse_timestamps([45292.5, 1704067200]).dt.strftime("%Y-%m-%d %H:%M").tolist()
+    ['2024-01-01 12:00', '2024-01-01 00:00']
     """
     s = pd.Series(values, copy=False).reset_index(drop=True)
     if isinstance(s.dtype, pd.DatetimeTZDtype):
@@ -227,9 +230,22 @@ def parse_timestamps(values, *, rows=None, file: str | None = None, column: str 
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
     if present.any():
         todo = obj[present]
+        # real numbers (not text) are never fed to the ISO parser, which reads them as nanoseconds
+        is_number = todo.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
+        is_number = is_number.astype(bool)
+        numbers, todo = todo[is_number], todo[~is_number]
         first = _to_utc(todo, format="ISO8601")
         out.loc[first.index] = first
         left = todo[first.isna()]
+        numeric_text = left.map(lambda v: isinstance(v, str) and bool(_NUMBER.fullmatch(v))).astype(bool)
+        numbers = pd.concat([numbers, left[numeric_text]])
+        left = left[~numeric_text]
+        unread = numbers.index[:0]
+        if len(numbers):
+            parsed = _from_numbers(pd.to_numeric(numbers, errors="coerce").astype(float))
+            ok = parsed.notna()
+            out.loc[parsed.index[ok]] = parsed[ok]
+            unread = parsed.index[~ok]
         for fmt in _DAYFIRST_FORMATS:
             if left.empty:
                 break
@@ -237,6 +253,8 @@ def parse_timestamps(values, *, rows=None, file: str | None = None, column: str 
             ok = parsed.notna()
             out.loc[parsed.index[ok]] = parsed[ok]
             left = left[~ok]
+        if len(unread):
+            left = pd.concat([left, obj.loc[unread]]).sort_index()
         if not left.empty:
             parsed = left.map(_parse_one)
             ok = parsed.notna()
@@ -256,6 +274,22 @@ def parse_timestamps(values, *, rows=None, file: str | None = None, column: str 
     return out
 
 
+_NUMBER = re.compile(r"[+-]?\d+(\.\d*)?([eE][+-]?\d+)?")
+
+
+def _from_numbers(nums: pd.Series) -> pd.Series:
+    """Excel serial days (10,000–100,000), Unix seconds (1e8–1e11) or milliseconds (to 1e14)."""
+    parsed = pd.Series(pd.NaT, index=nums.index, dtype="datetime64[ns, UTC]")
+    excel = nums.between(10_000, 100_000)
+    secs = nums.between(1e8, 1e11)
+    millis = nums.between(1e11, 1e14, inclusive="right")
+    base = pd.Timestamp("1899-12-30", tz="UTC")
+    parsed[excel] = base + pd.to_timedelta((nums[excel] * 86_400_000).round(), unit="ms")
+    parsed[secs] = pd.to_datetime((nums[secs] * 1000).round(), unit="ms", utc=True)
+    parsed[millis] = pd.to_datetime(nums[millis].round(), unit="ms", utc=True)
+    return parsed
+
+
 def _to_utc(values: pd.Series, **kwargs) -> pd.Series:
     try:
         parsed = pd.to_datetime(values, utc=True, errors="coerce", **kwargs)
@@ -266,6 +300,8 @@ def _to_utc(values: pd.Series, **kwargs) -> pd.Series:
 
 
 def _parse_one(value):
+    if isinstance(value, (int, float, np.number)) or (isinstance(value, str) and _NUMBER.fullmatch(value)):
+        return None  # a number that is no plausible date (see parse_timestamps)
     try:
         ts = pd.Timestamp(value) if not isinstance(value, str) else pd.to_datetime(value, dayfirst=True)
     except (ValueError, TypeError, OverflowError):

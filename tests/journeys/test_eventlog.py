@@ -257,3 +257,11 @@ def test_eventlog_reads_every_shared_log(shared_data):
     a = receipt_csv[cols].sort_values(key, kind="stable").reset_index(drop=True)
     b = receipt_xes[cols].sort_values(key, kind="stable").reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b, check_dtype=False)
+
+
+def test_eventlog_numeric_timestamps_excel_serial_and_epoch():
+    ts = parse_timestamps([45292.5, 1704067200, "1704067200000"])
+    assert ts.dt.strftime("%Y-%m-%d %H:%M").tolist() == ["2024-01-01 12:00", "2024-01-01 00:00",
+                                                         "2024-01-01 00:00"]
+    with pytest.raises(InputError, match=r"rows 1, 3"):
+        parse_timestamps([7, "2024-01-01", 3.5])  # small numbers are no dates
