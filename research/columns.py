@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from research.errors import InputError
 
@@ -127,8 +128,15 @@ def normalise_name(name) -> str:
     """
     if name is None:
         return ""
-    text = unicodedata.normalize("NFKD", str(name).strip().lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _normalise(name if isinstance(name, str) else str(name))
+
+
+@lru_cache(maxsize=65536)
+def _normalise(name: str) -> str:
+    # cached: speaker labels and headers repeat on every row of a transcript
+    text = unicodedata.normalize("NFKD", name.strip().lower())
+    if not text.isascii():
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _NON_ALNUM.sub(" ", text).strip()
 
 
@@ -140,14 +148,18 @@ def _alias_index(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
     return index
 
 
+@lru_cache(maxsize=256)
+def _normalised_aliases(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(normalise_name(n) for n in names)
+
+
 def _score(header: str, fld_aliases: tuple[str, ...]) -> int:
     """2 = exact alias, 1 = an alias appears as whole words in a longer header, 0 = no."""
     if not header:
         return 0
     padded = f" {header} "
     best = 0
-    for alias in fld_aliases:
-        a = normalise_name(alias)
+    for a in _normalised_aliases(fld_aliases):
         if header == a:
             return 2
         if len(a) >= 3 and f" {a} " in padded and len(header) <= 40:

@@ -72,21 +72,22 @@ def detect_lang(texts, default: str = "es") -> str:
     """
     if isinstance(texts, str):
         texts = [texts]
-    es = en = 0.0
-    budget = 200_000  # characters looked at; plenty for a reliable answer
+    parts, size = [], 0
+    budget = 20_000  # characters looked at: plenty for a reliable answer, bounded for speed
     for t in texts:
-        if not isinstance(t, str) or not t:
-            continue
-        t = t[:budget].lower()
-        budget -= len(t)
-        for w in _WORD.findall(t):
-            if w in SPANISH_WORDS:
-                es += 1
-            elif w in ENGLISH_WORDS:
-                en += 1
-        es += 0.5 * len(_SPANISH_CHARS.findall(t))
-        if budget <= 0:
-            break
+        if isinstance(t, str) and t:
+            parts.append(t[:budget - size])
+            size += len(parts[-1])
+            if size >= budget:
+                break
+    sample = " ".join(parts).lower()
+    es = en = 0.0
+    for w in _WORD.findall(sample):
+        if w in SPANISH_WORDS:
+            es += 1
+        elif w in ENGLISH_WORDS:
+            en += 1
+    es += 0.5 * len(_SPANISH_CHARS.findall(sample))
     if es == en:
         return default if default in LANGS else "es"
     return "es" if es > en else "en"

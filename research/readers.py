@@ -91,7 +91,7 @@ def _grid_kind(rows, mapping=None) -> str | None:
         st = names & st_hints
         if (st & {"step id", "id paso", "paso id", "step", "paso"}) and len(st) >= 3:
             return "steps"
-    g = grid_utterances(rows, file="x", sheet="x", mapping=mapping)
+    g = grid_utterances(rows[:200], file="x", sheet="x", mapping=mapping)  # the header is near the top
     if g["layout"] is not None:
         return "transcripts"
     from research.transcripts import is_roster

@@ -11,6 +11,7 @@ interviewer(s) explicitly, which always wins.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from research.columns import normalise_name
 
@@ -62,8 +63,13 @@ def role_of_label(label, interviewers=()) -> str:
     norm = normalise_name(label)
     if not norm:
         return "unknown"
-    if norm in {normalise_name(n) for n in interviewers}:
+    if interviewers and norm in {normalise_name(n) for n in interviewers}:
         return "interviewer"
+    return _role_of_norm(norm)
+
+
+@lru_cache(maxsize=4096)
+def _role_of_norm(norm: str) -> str:
     for candidate in (norm, _strip_id(norm)):
         if candidate in INTERVIEWER_LABELS:
             return "interviewer"
@@ -118,6 +124,7 @@ def assign_roles(speakers, texts=None, roles=None, interviewers=()) -> list[str]
     texts = list(texts) if texts is not None else [""] * n
     declared = [role_of_label(r) if roles is not None and r else "unknown"
                 for r in (roles if roles is not None else [None] * n)]
+    interviewers = tuple(interviewers)
     by_label = [role_of_label(s, interviewers) for s in speakers]
     bare = {normalise_name(s) for s in speakers}
     if {"p", "r"} <= bare and "i" not in bare and "e" not in bare:

@@ -272,34 +272,38 @@ def _rows_layout(rows, found, *, file, sheet, merged, default_interview, first_r
                                       "timestamp", "lang", "seq")}
     records, skipped = [], []
     last_interview = None
+    ii, pi, si, ri, tsi, li, qi = (get[f] for f in ("interview_id", "participant_id", "speaker", "speaker_role",
+                                                   "timestamp", "lang", "seq"))
+
+    def at(row, j):
+        return row[j] if j is not None and j < len(row) else ""
+
     for i in range(hidx + 1, len(rows)):
         row = rows[i]
-        n = len(row)
-        raw = row[ti] if ti < n else ""
-        text = "" if (i, ti) in merged else cell_text(raw)
-        rownum = first_row + i
-
-        def val(f, row=row, n=n):
-            j = get[f]
-            return row[j] if j is not None and j < n else ""
-
-        iv = cell_text(val("interview_id"))
+        raw = row[ti] if ti < len(row) else ""
+        if raw == "" or raw is None:
+            if ii is not None and (iv := cell_text(at(row, ii))):
+                last_interview = iv
+            continue
+        text = "" if merged and (i, ti) in merged else cell_text(raw)
+        iv = cell_text(at(row, ii)) if ii is not None else ""
         if iv:
             last_interview = iv
         if not text:
             continue
+        rownum = first_row + i
         if len(text) > MAX_TEXT_CHARS:
             text = text[:MAX_TEXT_CHARS]
             skipped.append({"sheet": sheet, "row": rownum, "reason": f"text cut at {MAX_TEXT_CHARS:,} characters"})
         records.append({
-            "interview_id": iv or (last_interview if get["interview_id"] is not None else None) or default_interview,
-            "participant_id": cell_text(val("participant_id")) or None,
-            "speaker": cell_text(val("speaker")) or None,
-            "role_written": cell_text(val("speaker_role")) or None,
+            "interview_id": iv or (last_interview if ii is not None else None) or default_interview,
+            "participant_id": (cell_text(at(row, pi)) or None) if pi is not None else None,
+            "speaker": (cell_text(at(row, si)) or None) if si is not None else None,
+            "role_written": (cell_text(at(row, ri)) or None) if ri is not None else None,
             "text": text,
-            "timestamp": parse_timestamp(val("timestamp"), unit) if get["timestamp"] is not None else None,
-            "lang": normalise_lang(val("lang")) if get["lang"] is not None else None,
-            "seq_written": val("seq") if get["seq"] is not None else None,
+            "timestamp": parse_timestamp(at(row, tsi), unit) if tsi is not None else None,
+            "lang": normalise_lang(at(row, li)) if li is not None else None,
+            "seq_written": at(row, qi) if qi is not None else None,
             "source_file": file, "source_sheet": sheet, "source_row": rownum, "source_column": None,
         })
     mapping = {header[i]: f for i, f in cols.items() if header[i]}
