@@ -189,7 +189,8 @@ def touchpoints(steps: pd.DataFrame, *, file: str = "steps") -> pd.DataFrame:
     -------
     DataFrame
         Columns ``step_id, channel, journey, step, stage, lane, agency, order, next_steps`` (list),
-        ``median_wait_days, volume_per_month, documents_required`` (list), ``synonyms`` (list),
+        ``median_wait_days, volume_per_month`` (of the touchpoint, when its row names one channel),
+        ``step_volume_per_month`` (the step's rows added up), ``documents_required`` (list), ``synonyms`` (list),
         ``step_row`` (1-based row of the step's first line), in sheet order.
 
     Raises
@@ -238,6 +239,8 @@ def touchpoints(steps: pd.DataFrame, *, file: str = "steps") -> pd.DataFrame:
                     info[c].append(item)
         channels = [normalise_channel(c) for c in split_list(r.get("channel"))] or [UNSPECIFIED_CHANNEL]
         vol = _number(r.get("volume_per_month"), what="volume_per_month", row=row, file=file)
+        if vol is not None:
+            info["step_volume_per_month"] = (info.get("step_volume_per_month") or 0.0) + vol
         for ch in dict.fromkeys(channels):
             rows.append({"step_id": sid, "channel": ch,
                          "volume_per_month": vol if len(set(channels)) == 1 else None})
@@ -250,14 +253,15 @@ def touchpoints(steps: pd.DataFrame, *, file: str = "steps") -> pd.DataFrame:
     has_real = tp[tp.channel != UNSPECIFIED_CHANNEL].step_id.unique()
     tp = tp[~((tp.channel == UNSPECIFIED_CHANNEL) & tp.step_id.isin(has_real))]
     info = pd.DataFrame(list(by_step.values()))
-    for c in ("journey", "step", "stage", "lane", "agency", "order", "median_wait_days"):
+    for c in ("journey", "step", "stage", "lane", "agency", "order", "median_wait_days", "step_volume_per_month"):
         if c not in info.columns:
             info[c] = None
     info["order"] = info["order"].where(info["order"].notna(), info["_pos"] + 1).astype(float)
     info["step"] = info["step"].where(info["step"].notna(), info["step_id"])
     out = tp.merge(info.drop(columns="_pos"), on="step_id", how="left")
     cols = ["step_id", "channel", "journey", "step", "stage", "lane", "agency", "order", "next_steps",
-            "median_wait_days", "volume_per_month", "documents_required", "synonyms", "step_row"]
+            "median_wait_days", "volume_per_month", "step_volume_per_month", "documents_required", "synonyms",
+            "step_row"]
     return out[cols].reset_index(drop=True)
 
 
@@ -683,8 +687,9 @@ def graph_from_tables(tables: dict, granularity: str = "touchpoint") -> nx.Multi
 
     for r in tp.itertuples(index=False):
         n = add_node(r.step_id, r.channel, True)
-        if r.volume_per_month is not None and not pd.isna(r.volume_per_month):
-            G.nodes[n]["volume_per_month"] = (G.nodes[n]["volume_per_month"] or 0) + float(r.volume_per_month)
+        vol = r.step_volume_per_month if granularity == "step" else r.volume_per_month
+        if vol is not None and not pd.isna(vol):
+            G.nodes[n]["volume_per_month"] = float(vol)
 
     # designed -----------------------------------------------------------------------------------
     if tables.get("designed", True):
@@ -695,7 +700,8 @@ def graph_from_tables(tables: dict, granularity: str = "touchpoint") -> nx.Multi
             nexts = [look.get(fold(x)) for x in r.next_steps]
             nexts = [x for x in dict.fromkeys(nexts) if x is not None and x != r.step_id]
             if not r.next_steps:
-                same = steps[steps.journey.fillna("") == (r.journey or "")] if "journey" in steps else steps
+                journeys = steps.journey.map(lambda j: _clean(j) or "")
+                same = steps[journeys == (_clean(r.journey) or "")]
                 later = same[same.order > r.order].order
                 if len(later):
                     nexts = list(same[same.order == later.min()].step_id)

@@ -6,7 +6,8 @@ tables of :func:`journeys.graph.journey_tables` and returns plain data (DataFram
 Definitions
 -----------
 volume
-    ``events`` and ``cases`` observed at the node; ``mentions`` and ``narrated_participants``
+    ``volume`` is the observed ``cases`` when there is an event log, else the steps sheet's
+    ``volume_per_month``; ``events`` and ``cases`` observed at the node; ``mentions`` and ``narrated_participants``
     from narrated journeys; ``volume_per_month`` from the steps sheet.
 reach
     Share of participants with at least one pain point there. The denominator is the
@@ -156,6 +157,7 @@ def step_metrics(G: nx.MultiDiGraph, tables: dict) -> pd.DataFrame:
     DataFrame
         One row per node, in designed order: ``id, step_id, channel, step, journey, stage, lane,
         agency, order, designed, events, cases, volume_per_month, mentions, narrated_participants,
+        volume,
         pain_count, pain_participants, reach, mean_severity, pain_by_category`` (dict category ->
         ``{"count", "mean_severity"}``), ``wait_median_seconds, wait_p90_seconds,
         median_wait_days, drop_off, drop_off_rate, rework, switches_in, switches_out,
@@ -293,6 +295,9 @@ def step_metrics(G: nx.MultiDiGraph, tables: dict) -> pd.DataFrame:
                                   else "moderate" if many or kinds >= 2 else "weak")
         r["no_evidence"] = kinds == 0
 
+    for n in nodes:  # one headline number: observed cases when there is a log, else the sheet's monthly volume
+        r = rows[n]
+        r["volume"] = r["cases"] if len(trace) else r["volume_per_month"]
     df = pd.DataFrame([rows[n] for n in nodes])
     df["_o"] = df["order"].astype(float)
     df = df.sort_values(["_o", "step_id"], kind="mergesort").drop(columns="_o").reset_index(drop=True)

@@ -75,6 +75,13 @@ def test_graph_designed_edges_from_next_steps_by_id_or_name():
     assert G.edges["A", "B", "designed"]["probability"] == pytest.approx(0.5)
 
 
+def test_graph_designed_order_stays_within_each_journey():
+    steps = pd.DataFrame({"journey": ["Licence", "Licence", float("nan"), "Renewal", "Renewal"],
+                          "step_id": ["L1", "L2", "X", "R1", "R2"], "order": [1, 2, 1, 1, 2]})
+    G = build_graph(steps, granularity="step")
+    assert sorted((u, v) for u, v, k in G.edges(keys=True) if k == "designed") == [("L1", "L2"), ("R1", "R2")]
+
+
 @pytest.mark.parametrize("u, v, count, prob, median_days, switch, handoff, backward", [
     (("S1", "web"), ("S2", "phone"), 1, 1 / 3, 1.0, True, False, False),
     (("S1", "web"), ("S2", "office"), 2, 2 / 3, 1.5, True, False, False),

@@ -35,6 +35,7 @@ def by_step(observed_only):
 
 @pytest.mark.parametrize("column, expected", [
     ("cases", [4, 3, 2]),
+    ("volume", [4, 3, 2]),
     ("events", [5, 4, 2]),
     ("drop_off", [1, 1, 0]),  # c4 stops at S1, c3 at S2; S3 is the end step
     ("rework", [1, 0, 0]),  # c2 goes back from S2 to S1
@@ -45,6 +46,13 @@ def by_step(observed_only):
 ])
 def test_metrics_step_counts(by_step, column, expected):
     assert by_step.loc[["S1", "S2", "S3"], column].tolist() == expected
+
+
+def test_metrics_volume_from_the_sheet_without_a_log():
+    steps = toy_steps().assign(volume_per_month=[100, 80, 60])
+    t = journey_tables(steps)
+    m = step_metrics(graph_from_tables(t, "step"), t)
+    assert m["volume"].tolist() == [100, 80, 60]
 
 
 def test_metrics_drop_off_rate(by_step):
