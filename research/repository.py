@@ -39,6 +39,7 @@ import json
 import logging
 import math
 import os
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -1194,6 +1195,7 @@ def _make_engine(url: str) -> sa.Engine:
 
 
 _HEAD: list[str] = []
+_UPGRADE_LOCK = threading.Lock()
 
 
 def _alembic_config(connection: sa.Connection):
@@ -1231,7 +1233,9 @@ def upgrade(engine: sa.Engine, target: str = "head") -> None:
 
     if target == "head" and current_revision(engine) == head_revision():
         return
-    with engine.connect() as conn:
+    # Alembic's `context` is module-global, so upgrades in one process run one at a time; across
+    # processes, the database serialises them (advisory lock on PostgreSQL, BEGIN IMMEDIATE on SQLite).
+    with _UPGRADE_LOCK, engine.connect() as conn:
         conn.execution_options(recorrido_write=True)
         command.upgrade(_alembic_config(conn), target)
         if conn.in_transaction():

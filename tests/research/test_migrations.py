@@ -87,3 +87,25 @@ def test_migrations_reopening_is_a_no_op(db_url):
     b = Repository(db_url)  # second open: already at head, nothing recreated
     assert b.list_projects()["name"].tolist() == ["p"]
     assert current_revision(b.engine) == head_revision()
+
+
+def test_migrations_three_threads_opening_a_new_database_at_once(db_url):
+    import threading
+
+    opened, errors = [], []
+    barrier = threading.Barrier(3)
+
+    def open_repo():
+        barrier.wait()
+        try:
+            opened.append(Repository(db_url))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_repo) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == [] and len(opened) == 3
+    assert current_revision(opened[0].engine) == head_revision()

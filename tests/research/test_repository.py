@@ -374,3 +374,49 @@ def test_repository_unknown_table_and_missing_project(db_url):
         repo.tables("nada")
     with pytest.raises(InputError, match="no such project"):
         repo.import_result("nada", _result(), "h", create=False)
+
+
+def test_repository_concurrent_writers_queue_and_conflicts_are_detected(db_url):
+    """Streamlit serves browsers from threads of one process sharing one Repository."""
+    import threading
+
+    shared = Repository(db_url)
+    shared.create_project("p")
+    other = Repository(db_url)
+    errors: list[BaseException] = []
+
+    def add_many(repo, who):
+        try:
+            for i in range(8):
+                repo.add_pain_point("p", {"sentence": f"{who} {i}", "category": "waiting"}, who)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=add_many, args=(r, w))
+               for r, w in ((shared, "ana"), (shared, "luis"), (other, "marta"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert len(shared.table("p", "pain_points")) == 24 and shared.revision("p") == 24
+
+    target = int(shared.table("p", "pain_points")["id"].iloc[0])
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def edit(repo, who):
+        barrier.wait()
+        try:
+            repo.update_pain_point("p", target, {"status": "accepted" if who == "ana" else "rejected"}, 1, who)
+            outcomes.append("saved")
+        except ConflictError:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=edit, args=(r, w)) for r, w in ((shared, "ana"), (other, "luis"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(outcomes) == ["conflict", "saved"]
+    assert shared.table("p", "pain_points").set_index("id").loc[target, "version"] == 2
