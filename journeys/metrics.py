@@ -157,8 +157,8 @@ def step_metrics(G: nx.MultiDiGraph, tables: dict) -> pd.DataFrame:
     DataFrame
         One row per node, in designed order: ``id, step_id, channel, step, journey, stage, lane,
         agency, order, designed, events, cases, volume_per_month, mentions, narrated_participants,
-        volume,
-        pain_count, pain_participants, reach, mean_severity, pain_by_category`` (dict category ->
+        volume, documents_required`` (list, as written in the sheet), ``pain_count,
+        pain_participants, reach, mean_severity, pain_by_category`` (dict category ->
         ``{"count", "mean_severity"}``), ``wait_median_seconds, wait_p90_seconds,
         median_wait_days, drop_off, drop_off_rate, rework, switches_in, switches_out,
         handoffs_in, handoffs_out, documents_repeated`` (list), ``repetition_pains, once_only,
@@ -188,7 +188,8 @@ def step_metrics(G: nx.MultiDiGraph, tables: dict) -> pd.DataFrame:
     rows = {n: {"id": touchpoint_id(n) if gran == "touchpoint" else str(n),
                 **{k: G.nodes[n].get(k) for k in ("step_id", "channel", "step", "journey", "stage", "lane",
                                                     "agency", "order", "designed", "events", "cases",
-                                                    "volume_per_month", "mentions", "median_wait_days")},
+                                                    "volume_per_month", "mentions", "median_wait_days",
+                                                    "documents_required")},
                 "narrated_participants": G.nodes[n].get("participants", 0)} for n in nodes}
 
     # pains ---------------------------------------------------------------------------------------
