@@ -290,13 +290,21 @@ def _from_numbers(nums: pd.Series) -> pd.Series:
     return parsed
 
 
+_NS_MIN = pd.Timestamp("1677-09-22", tz="UTC")
+_NS_MAX = pd.Timestamp("2262-04-10", tz="UTC")
+
+
+def _in_ns_range(parsed: pd.Series) -> pd.Series:
+    """Timestamps outside what nanoseconds can hold (1677–2262) become NaT, i.e. unreadable."""
+    return parsed.where(parsed.isna() | ((parsed >= _NS_MIN) & (parsed <= _NS_MAX)))
+
+
 def _to_utc(values: pd.Series, **kwargs) -> pd.Series:
     try:
         parsed = pd.to_datetime(values, utc=True, errors="coerce", **kwargs)
     except (ValueError, TypeError, OverflowError):
-        parsed = values.map(_parse_one)
-        parsed = pd.to_datetime(parsed, utc=True)
-    return parsed.dt.as_unit("ns")
+        parsed = pd.to_datetime(values.map(_parse_one), utc=True)
+    return _in_ns_range(parsed).dt.as_unit("ns")
 
 
 def _parse_one(value):
@@ -304,11 +312,12 @@ def _parse_one(value):
         return None  # a number that is no plausible date (see parse_timestamps)
     try:
         ts = pd.Timestamp(value) if not isinstance(value, str) else pd.to_datetime(value, dayfirst=True)
+        if ts is pd.NaT or not isinstance(ts, pd.Timestamp):
+            return None
+        ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
     except (ValueError, TypeError, OverflowError):
         return None
-    if ts is pd.NaT:
-        return None
-    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    return ts if _NS_MIN <= ts <= _NS_MAX else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -375,6 +384,8 @@ def events_from_frame(raw: pd.DataFrame, mapping: dict | None = None, *, file: s
     (3, 'empty timestamp')
     """
     raw = raw.reset_index(drop=True)
+    if any(not isinstance(c, str) for c in raw.columns) or raw.columns.duplicated().any():
+        raw = raw.set_axis(_unique_names(list(raw.columns)), axis=1)
     rows = np.arange(1, len(raw) + 1) if rows is None else np.asarray(rows)
     if len(raw) == 0:
         raise InputError("the file has a header but no events", "export the log again with its rows",
@@ -465,15 +476,36 @@ def _read_csv(path: Path, mapping) -> ImportResult:
         raise InputError("the file is empty", "export the log again with its contents", file=path.name)
     delim = "\t" if path.suffix.lower() == ".tsv" else _sniff_delimiter(text)
     try:
-        raw = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False,
-                          na_values=[], skip_blank_lines=True, quoting=csv.QUOTE_MINIMAL)
-    except (pd.errors.ParserError, csv.Error) as exc:
-        raise InputError(f"the CSV cannot be read ({' '.join(str(exc).split())})",
+        # title lines above the header have fewer fields: size the grid by the widest early line
+        width = max((ln.count(delim) for ln in text.splitlines()[:50]), default=0) + 1
+        grid = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False, na_values=[],
+                           header=None, names=range(width), skip_blank_lines=True,
+                           quoting=csv.QUOTE_MINIMAL, on_bad_lines="error", engine="c")
+    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+        raise InputError(f"the CSV cannot be read ({' '.join(str(exc).split())[:200]})",
                          "check the quotes and the delimiter, or export it again", file=path.name) from None
     except pd.errors.EmptyDataError:
         raise InputError("the file is empty", "export the log again with its contents", file=path.name) from None
-    raw.columns = [str(c).strip() for c in raw.columns]
+    # the header may sit below title lines
+    header_idx = _find_header(grid.head(30).values.tolist(), mapping) or 0
+    header = _unique_names(grid.iloc[header_idx].tolist())
+    raw = grid.iloc[header_idx + 1:].reset_index(drop=True)
+    raw.columns = header
     return events_from_frame(raw, mapping, file=path.name, layout="csv")
+
+
+def _unique_names(values) -> list[str]:
+    """Header cells as unique text names: blanks become ``column N``, repeats get `` (2)``."""
+    names, seen = [], {}
+    for j, v in enumerate(values):
+        name = str(v).strip() if v is not None and not (isinstance(v, float) and np.isnan(v)) else ""
+        name = name or f"column {j + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        seen.setdefault(name, 1)
+        names.append(name)
+    return names
 
 
 def _read_xlsx(path: Path, mapping) -> ImportResult:
@@ -496,8 +528,7 @@ def _read_xlsx(path: Path, mapping) -> ImportResult:
         header_idx = _find_header(grid, mapping)
         if header_idx is None:
             continue
-        header = [str(v).strip() if v not in (None, "") else f"column {j + 1}"
-                  for j, v in enumerate(grid[header_idx])]
+        header = _unique_names(grid[header_idx])
         body = grid[header_idx + 1:]
         width = len(header)
         body = [list(r[:width]) + [None] * (width - len(r)) for r in body]

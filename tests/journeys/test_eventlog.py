@@ -265,3 +265,13 @@ def test_eventlog_numeric_timestamps_excel_serial_and_epoch():
                                                          "2024-01-01 00:00"]
     with pytest.raises(InputError, match=r"rows 1, 3"):
         parse_timestamps([7, "2024-01-01", 3.5])  # small numbers are no dates
+
+
+def test_eventlog_csv_title_lines_duplicate_headers_and_out_of_range(tmp_path):
+    text = "Registro de trámites\nGenerado 2024\n\ncaso,caso,actividad,fecha\n1,x,a,2024-01-01\n1,y,b,2024-01-02\n"
+    ev = read_eventlog(_write(tmp_path, "t.csv", text)).tables["events"]
+    assert ev["activity"].tolist() == ["a", "b"] and ev["case_id"].tolist() == ["1", "1"]
+    assert ev["caso (2)"].tolist() == ["x", "y"] and ev["source_row"].tolist() == [1, 2]
+    bad = _write(tmp_path, "r.csv", "caso,actividad,fecha\n1,a,2024-01-01\n1,b,9999-01-01\n")
+    with pytest.raises(InputError, match=r"rows 2;"):
+        read_eventlog(bad)
