@@ -17,7 +17,7 @@ import streamlit as st
 
 __all__ = [
     "database_url", "get_repository", "repository", "nlp_pipeline", "project_tables",
-    "journey_report", "redacted", "chart_spec", "upload_preview",
+    "journey_report", "redacted", "chart_spec", "upload_preview", "report_sheets",
 ]
 
 
@@ -29,11 +29,13 @@ def database_url() -> str | None:
 @st.cache_resource(show_spinner=False)
 def get_repository(url: str | None):
     """The research repository for ``url``, with the demo project loaded on first start."""
-    from research.demo import ensure_demo
-
     from research.repository import Repository
 
     repo = Repository(url)
+    try:
+        from research.demo import ensure_demo
+    except ImportError:  # the demo lands separately; the app works without it
+        return repo
     ensure_demo(repo)
     return repo
 
@@ -69,6 +71,15 @@ def journey_report(url: str | None, project: str, revision, segment: str | None 
         pain_points=_nonempty(tables.get("pain_points")), narrated=_nonempty(tables.get("narrated")),
         participants=_nonempty(tables.get("participants")), segment=segment,
         weights=dict(weights) if weights else None)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def report_sheets(url: str | None, project: str, revision,
+                  weights: tuple[tuple[str, float], ...] | None = None) -> dict[str, list[dict]]:
+    """``journeys.analysis.report_sheets`` of the project's report (flat tables by name)."""
+    from journeys.analysis import report_sheets as _sheets
+
+    return _sheets(journey_report(url, project, revision, None, weights))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -33,7 +33,7 @@ def require(*modules: str) -> None:
 
 def require_project() -> tuple[str, object]:
     """The open project and its revision; stops the page when no project is open or it vanished."""
-    require("research.repository", "research.demo")
+    require("research.repository")
     name = st.session_state.get(PROJECT)
     names = backend.list_projects()
     if name not in names:

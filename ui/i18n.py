@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-__all__ = ["LANGUAGES", "STRINGS", "t", "current_lang", "category_label"]
+__all__ = ["LANGUAGES", "STRINGS", "t", "current_lang", "category_label", "column_labels"]
 
 LANGUAGES = {"en": "English", "es": "Español"}
 
@@ -206,6 +206,46 @@ STRINGS: dict[str, dict[str, str]] = {
         "export_json": "Journey graph (JSON)",
         "export_qdpx": "REFI-QDA project (.qdpx)",
         "export_download": "{what} — {fmt}",
+        "priorities_level": "Rank by",
+        "level_steps": "Step",
+        "level_touchpoints": "Touchpoint (step × channel)",
+        "c_rank": "Rank",
+        "c_step": "Step",
+        "c_step_id": "Step id",
+        "c_channel": "Channel",
+        "c_agency": "Agency",
+        "c_score": "Score",
+        "c_reach": "Reach",
+        "c_severity": "Severity",
+        "c_delay": "Delay",
+        "c_friction": "Friction",
+        "c_centrality": "Centrality",
+        "c_pain_count": "Pain points",
+        "c_pain_participants": "People in pain",
+        "c_evidence_strength": "Evidence",
+        "c_chosen": "Chosen",
+        "c_owner": "Owner",
+        "c_kind": "Kind",
+        "c_document": "Document",
+        "c_names": "Asked as",
+        "c_steps": "Steps",
+        "c_agencies": "Agencies",
+        "c_cross_agency": "Across agencies",
+        "c_times_requested": "Times asked",
+        "c_count": "Count",
+        "c_participants": "Participants",
+        "c_from": "From \\ to",
+        "c_source": "Evidence",
+        "c_journeys": "Journeys",
+        "c_digital_starts": "Started digital",
+        "c_failure_demand": "Ended on phone/office",
+        "c_rate": "Rate",
+        "c_paths": "Paths",
+        "c_examples": "Examples",
+        "c_distribution": "Hand-offs per journey",
+        "c_mean": "Mean",
+        "c_max": "Max",
+        "c_pairs": "Agency pairs",
     },
     "es": {
         "app_title": "Recorrido",
@@ -394,6 +434,46 @@ STRINGS: dict[str, dict[str, str]] = {
         "export_json": "Grafo del recorrido (JSON)",
         "export_qdpx": "Proyecto REFI-QDA (.qdpx)",
         "export_download": "{what} — {fmt}",
+        "priorities_level": "Ordenar por",
+        "level_steps": "Paso",
+        "level_touchpoints": "Punto de contacto (paso × canal)",
+        "c_rank": "Puesto",
+        "c_step": "Paso",
+        "c_step_id": "Id del paso",
+        "c_channel": "Canal",
+        "c_agency": "Institución",
+        "c_score": "Puntaje",
+        "c_reach": "Alcance",
+        "c_severity": "Gravedad",
+        "c_delay": "Demora",
+        "c_friction": "Fricción",
+        "c_centrality": "Centralidad",
+        "c_pain_count": "Puntos de dolor",
+        "c_pain_participants": "Personas afectadas",
+        "c_evidence_strength": "Evidencia",
+        "c_chosen": "Elegido",
+        "c_owner": "Responsable",
+        "c_kind": "Tipo",
+        "c_document": "Documento",
+        "c_names": "Pedido como",
+        "c_steps": "Pasos",
+        "c_agencies": "Instituciones",
+        "c_cross_agency": "Entre instituciones",
+        "c_times_requested": "Veces pedido",
+        "c_count": "Cantidad",
+        "c_participants": "Participantes",
+        "c_from": "Desde \\ hacia",
+        "c_source": "Evidencia",
+        "c_journeys": "Recorridos",
+        "c_digital_starts": "Empezaron en digital",
+        "c_failure_demand": "Terminaron en teléfono/oficina",
+        "c_rate": "Tasa",
+        "c_paths": "Caminos",
+        "c_examples": "Ejemplos",
+        "c_distribution": "Traspasos por recorrido",
+        "c_mean": "Media",
+        "c_max": "Máximo",
+        "c_pairs": "Pares de instituciones",
     },
 }
 
@@ -408,6 +488,12 @@ def t(key: str, lang: str | None = None, **values) -> str:
     """The text for ``key`` in the current language, with ``{placeholders}`` filled in."""
     text = STRINGS[lang or current_lang()][key]
     return text.format(**values) if values else text
+
+
+def column_labels(lang: str | None = None) -> dict[str, str]:
+    """Table column name -> its header in the current language (for ``column_config``)."""
+    table = STRINGS[lang or current_lang()]
+    return {k[2:]: v for k, v in table.items() if k.startswith("c_")}
 
 
 def category_label(category: str | None, lang: str | None = None) -> str:

@@ -9,7 +9,7 @@ import pandas as pd
 
 __all__ = [
     "FILTER_COLUMNS", "clean", "utterance_key", "with_segment", "filter_options",
-    "filter_pain_points", "quote_of", "spans_by_utterance", "report_frame", "backlog_key",
+    "filter_pain_points", "quote_of", "spans_by_utterance", "report_frame", "backlog_key", "flat_frame", "backlog_frame",
 ]
 
 # filter name -> column of the (segment-joined) pain-point table
@@ -119,6 +119,41 @@ def report_frame(value) -> pd.DataFrame | None:
             return pd.DataFrame.from_dict(value, orient="index").reset_index(names="key")
         return pd.DataFrame({"key": list(value), "value": [str(v) for v in value.values()]})
     return pd.DataFrame({"value": [value]})
+
+
+def _cell(value):
+    """A value a table cell can show: lists joined, dicts as ``k: v``."""
+    if isinstance(value, list):
+        return ", ".join(str(_cell(v)) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_cell(v)}" for k, v in value.items())
+    return value
+
+
+def flat_frame(records: list[dict]) -> pd.DataFrame:
+    """Records with nested values flattened to text (for ``st.dataframe``).
+
+    Examples
+    --------
+    >>> flat_frame([{"pairs": {"A→B": 2}, "steps": ["S1", "S2"], "n": 1}]).values.tolist()
+    [['A→B: 2', 'S1, S2', 1]]
+    """
+    return pd.DataFrame([{k: _cell(v) for k, v in r.items()} for r in records])
+
+
+def backlog_frame(rows: list[dict], decisions: dict[str, dict], columns) -> pd.DataFrame:
+    """The ranked backlog: chosen columns of the priority rows plus the team's choice and owner.
+
+    Examples
+    --------
+    >>> rows = [{"rank": 1, "id": "S2", "step": "Ask", "score": 74.0}, {"rank": 2, "id": "S1", "step": "Apply", "score": 10.0}]
+    >>> backlog_frame(rows, {"S1": {"chosen": True, "owner": "Ana"}}, ("rank", "step", "score")).values.tolist()
+    [[1, 'Ask', 74.0, False, ''], [2, 'Apply', 10.0, True, 'Ana']]
+    """
+    out = pd.DataFrame([{c: _cell(r.get(c)) for c in columns if any(c in x for x in rows)} for r in rows])
+    out["chosen"] = [bool(decisions.get(str(r["id"]), {}).get("chosen", False)) for r in rows]
+    out["owner"] = [str(clean(decisions.get(str(r["id"]), {}).get("owner")) or "") for r in rows]
+    return out
 
 
 def backlog_key(row: dict) -> str:

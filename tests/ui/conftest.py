@@ -40,7 +40,6 @@ def demo_db_file(tmp_path_factory) -> Path | None:
     path = tmp_path_factory.mktemp("demo-db") / "demo.db"
     if has_library("research.repository", "research.demo"):
         from research.demo import ensure_demo
-
         from research.repository import Repository
 
         repo = Repository(f"sqlite:///{path}")
@@ -148,3 +147,61 @@ def streamlit_server(tmp_path_factory, demo_db_file):
         text = log.read_text(errors="replace")
         assert "Traceback" not in text, text[-4000:]
         assert _port_is_free(port), f"port {port} still in use after stopping the server"
+
+
+# -- a tiny workshop project, built by hand ---------------------------------------------------
+
+TURNS = [  # (interview, participant, speaker, role, text)
+    ("E1", "P1", "Entrevistadora", "interviewer", "¿Cómo fue el registro?"),
+    ("E1", "P1", "Ana Pérez", "participant", "La página web se cayó dos veces. Llamé al 6123-4567 y nadie contestó."),
+    ("E2", "P2", "Interviewer", "interviewer", "How was registering?"),
+    ("E2", "P2", "Bob", "participant", "The website crashed *twice* and [nobody](http://x) answered."),
+    ("E3", "P3", "Luis", "participant", "La web no cargaba. Esperé un mes para recoger el permiso."),
+]
+PAINS = [  # (utterance index, words, category, severity, step)
+    (1, "La página web se cayó dos veces.", "channel_failure", 0.3, "S1"),
+    (3, "The website crashed *twice*", "channel_failure", 0.3, "S1"),
+    (4, "La web no cargaba.", "channel_failure", 0.3, "S1"),
+    (4, "Esperé un mes para recoger el permiso.", "waiting", 0.9, "S3"),
+]
+
+
+def build_workshop_project(url: str, name: str = "taller") -> str:
+    """Create project ``name``: 3 steps on 3 channels, 3 interviews, 3 participants, 4 suggestions."""
+    import pandas as pd
+
+    from research.repository import Repository
+    from research.result import ImportResult
+
+    repo = Repository(url)
+    steps = pd.DataFrame({"journey": ["registro"] * 3, "step_id": ["S1", "S2", "S3"],
+                          "step": ["Register online", "Call the help line", "Collect the permit"],
+                          "stage": ["Apply", "Apply", "Receive"], "channel": ["web", "phone", "office"],
+                          "lane": ["customer"] * 3, "agency": ["Registry", "Registry", "Municipality"],
+                          "order": [1, 2, 3], "median_wait_days": [1.0, 2.0, 30.0]})
+    utt = pd.DataFrame([{"interview_id": i, "participant_id": p, "speaker": s, "speaker_role": r, "seq": n + 1,
+                         "text": x, "lang": "en" if i == "E2" else "es", "source_file": f"{i}.txt",
+                         "source_row": n + 1} for n, (i, p, s, r, x) in enumerate(TURNS)])
+    part = pd.DataFrame({"participant_id": ["P1", "P2", "P3"], "segment": ["citizen", "business", "citizen"]})
+    repo.import_result(name, ImportResult("steps.csv", "steps", "csv", {"steps": steps}), "h-steps")
+    repo.import_result(name, ImportResult("t.txt", "transcripts", "txt", {"utterances": utt}), "h-utt")
+    repo.import_result(name, ImportResult("p.csv", "participants", "csv", {"participants": part}), "h-part")
+    rows = []
+    for ui, words, cat, sev, step in PAINS:
+        row = utt.iloc[ui]
+        start = row["text"].index(words)
+        rows.append({"interview_id": row["interview_id"], "participant_id": row["participant_id"],
+                     "source_file": row["source_file"], "source_row": int(row["source_row"]), "sentence": words,
+                     "start": start, "end": start + len(words), "category": cat, "severity": sev,
+                     "step_id": step, "channel": None, "lang": row["lang"], "cues": ""})
+    repo.save_suggestions(name, pd.DataFrame(rows))
+    repo.close()
+    return name
+
+
+@pytest.fixture
+def workshop(db_url) -> str:
+    """The tiny workshop project in this test's database; returns its name."""
+    if not has_library("research.repository"):
+        pytest.skip("research.repository has not landed")
+    return build_workshop_project(db_url)

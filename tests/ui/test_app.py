@@ -27,3 +27,154 @@ def test_app_language_switch_changes_the_words(open_app):
     assert at.title[0].value == "Proyectos"
     at.radio(key="lang").set_value("en").run()
     assert at.title[0].value == "Projects"
+
+
+# -- project page -----------------------------------------------------------------------------
+
+def test_app_project_create_rename_delete_with_confirmation(open_app):
+    at = open_app("project")
+    at.text_input(key="new_project_name").input("Taller Colón")
+    at.button(key="project_create").click().run()
+    assert not at.exception
+    assert at.session_state["project"] == "Taller Colón"
+    assert "Taller Colón" in at.selectbox(key="project_pick").options
+    at.text_input(key="rename_to").input("Taller Colón 2")
+    at.button(key="project_rename").click().run()
+    assert at.session_state["project"] == "Taller Colón 2"
+    assert at.button(key="project_delete").disabled  # nothing is deleted without the confirmation
+    at.checkbox(key="confirm_delete").check().run()
+    at.button(key="project_delete").click().run()
+    assert not at.exception
+    assert "Taller Colón 2" not in (at.selectbox(key="project_pick").options if at.selectbox else [])
+
+
+def test_app_project_duplicate_name_gives_one_clear_message(open_app, workshop):
+    at = open_app("project")
+    at.text_input(key="new_project_name").input(workshop)
+    at.button(key="project_create").click().run()
+    assert not at.exception
+    assert any("already exists" in e.value for e in at.error)
+
+
+# -- evidence page ----------------------------------------------------------------------------
+
+def _evidence(open_app, workshop, lang="en"):
+    return open_app("evidence", lang, project=workshop)
+
+
+def test_app_evidence_shows_pain_points_highlighted_and_redacted(open_app, workshop):
+    at = _evidence(open_app, workshop)
+    assert at.toggle(key="redact").value is True
+    shown = " ".join(m.value for m in at.markdown)
+    assert ":orange-background[" in shown          # suggestions are highlighted in the transcript
+    assert "6123-4567" not in shown                  # phone number redacted by default
+    assert "Ana Pérez" not in shown                  # speaker names hidden by default
+    table = at.dataframe[0].value
+    assert len(table) == 4
+
+
+def test_app_evidence_user_markdown_is_inert(open_app, workshop):
+    at = _evidence(open_app, workshop)
+    at.selectbox(key="interview_pick").set_value("E2").run()
+    body = next(m.value for m in at.markdown if "website" in m.value)
+    assert "\\*twice\\*" in body and "\\[nobody\\]\\(http\\:" in body
+
+
+def test_app_evidence_accept_is_stored_and_marked_human(open_app, workshop, db_url):
+    from research.repository import Repository
+
+    at = _evidence(open_app, workshop)
+    pick = at.selectbox(key="pp_pick").value
+    at.button(key="pp_accept").click().run()
+    assert not at.exception
+    assert any(s.value == "Saved." for s in at.success)
+    stored = Repository(db_url).table(workshop, "pain_points").set_index("id")
+    assert stored.loc[int(pick), "status"] == "accepted"
+    assert "✋ accepted" in at.dataframe[0].value["Status"].tolist()
+
+
+def test_app_evidence_two_people_on_the_same_pain_point_never_overwrite(open_app, workshop, db_url):
+    from research.repository import Repository
+
+    first = _evidence(open_app, workshop)
+    second = _evidence(open_app, workshop)
+    pick = first.selectbox(key="pp_pick").value
+    assert second.selectbox(key="pp_pick").value == pick
+    first.button(key="pp_accept").click().run()
+    second.button(key="pp_reject").click().run()   # second browser still shows the old version
+    assert not second.exception
+    assert any("Someone else changed" in w.value for w in second.warning)
+    stored = Repository(db_url).table(workshop, "pain_points").set_index("id")
+    assert stored.loc[int(pick), "status"] == "accepted"  # the first decision survived
+    assert "✋ accepted" in second.dataframe[0].value["Status"].tolist()  # and is now shown
+
+
+def test_app_evidence_filters_narrow_the_list(open_app, workshop):
+    at = _evidence(open_app, workshop)
+    at.multiselect(key="f_category").select("waiting").run()
+    assert len(at.dataframe[0].value) == 1
+    at.multiselect(key="f_category").unselect("waiting").run()
+    at.multiselect(key="f_segment").select("business").run()
+    assert len(at.dataframe[0].value) == 1
+
+
+def test_app_evidence_edit_and_add_by_hand(open_app, workshop, db_url):
+    from research.repository import Repository
+
+    at = _evidence(open_app, workshop)
+    pick = at.selectbox(key="pp_pick").value
+    suffix = next(s.key for s in at.selectbox if s.key.startswith("pp_category_")).removeprefix("pp_category_")
+    at.selectbox(key=f"pp_category_{suffix}").set_value("information")
+    at.button(key="pp_save").click().run()
+    assert not at.exception
+    stored = Repository(db_url).table(workshop, "pain_points").set_index("id")
+    assert (stored.loc[int(pick), "status"], stored.loc[int(pick), "category"]) == ("edited", "information")
+
+    at.selectbox(key="interview_pick").set_value("E3").run()
+    at.text_area(key="add_sentence").input("Esperé un mes")
+    at.selectbox(key="add_category").set_value("waiting")
+    at.button(key="add_go").click().run()
+    assert not at.exception
+    stored = Repository(db_url).table(workshop, "pain_points")
+    manual = stored[stored["status"] == "manual"]
+    assert manual["sentence"].tolist() == ["Esperé un mes"] and manual["interview_id"].tolist() == ["E3"]
+
+
+# -- priorities page --------------------------------------------------------------------------
+
+def _ranking(at):
+    return at.dataframe[0].value["step"].tolist()
+
+
+def test_app_priorities_weights_change_the_ranking(open_app, workshop):
+    at = open_app("priorities", project=workshop)
+    before = _ranking(at)
+    for name in ("severity", "delay", "friction", "centrality"):
+        at.slider(key=f"w_{name}").set_value(0.0)
+    at.slider(key="w_reach").set_value(3.0).run()
+    assert not at.exception
+    after = _ranking(at)
+    assert sorted(before) == sorted(after) and before != after
+    # every pain at "Register online" comes from a different person: reach alone puts it first
+    assert after[0] == "Register online"
+
+
+def test_app_priorities_choose_a_row_with_owner_and_conflict(open_app, workshop, db_url):
+    from research.repository import Repository
+
+    a = open_app("priorities", project=workshop)
+    b = open_app("priorities", project=workshop)
+    a.checkbox(key="prio_chosen").check()
+    a.text_input(key="prio_owner").input("Marta")
+    a.button(key="prio_save").click().run()
+    assert not a.exception and any(s.value == "Saved." for s in a.success)
+    key = a.selectbox(key="prio_pick").value
+    d = Repository(db_url).decisions(workshop).set_index("key")
+    assert bool(d.loc[key, "chosen"]) and d.loc[key, "owner"] == "Marta"
+    assert a.dataframe[0].value["chosen"].tolist()[0] is True or True in \
+        a.dataframe[0].value["chosen"].tolist()
+    b.text_input(key="prio_owner").input("Luis")
+    b.button(key="prio_save").click().run()
+    assert any("Someone else changed" in w.value for w in b.warning)
+    assert Repository(db_url).decisions(workshop).set_index("key").loc[key, "owner"] == "Marta"
+    assert b.text_input(key="prio_owner").value == "Marta"   # the form now shows the stored decision

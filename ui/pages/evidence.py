@@ -62,7 +62,7 @@ def _status(status) -> str:
 
 
 header("evidence_title", "evidence_intro")
-require("research.repository", "research.demo", "nlp.redact")
+require("research.repository", "nlp.redact")
 project, revision = require_project()
 lang = current_lang()
 tables = backend.tables(project)

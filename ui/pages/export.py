@@ -16,7 +16,7 @@ IMAGE_FORMATS = ("png", "svg", "pdf", "html")
 FILES = (("pack", "xlsx"), ("graphml", "graphml"), ("json", "json"), ("qdpx", "qdpx"))
 
 header("export_title", "export_intro")
-require("research.repository", "research.demo", "journeys.analysis", "journeys.export")
+require("research.repository", "journeys.analysis", "journeys.export")
 project, revision = require_project()
 lang = current_lang()
 params = {"url": cached.database_url(), "project": project, "revision": revision, "lang": lang,

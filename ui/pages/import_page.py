@@ -46,7 +46,7 @@ def _summary_line(summary: dict) -> str:
 
 
 header("import_title", "import_intro")
-require("research.readers", "research.repository", "research.demo")
+require("research.readers", "research.repository")
 project, _revision = require_project()
 
 kind = st.radio(t("import_kind"), KINDS, key="import_kind", horizontal=True,

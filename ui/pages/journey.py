@@ -10,7 +10,7 @@ from ui.i18n import category_label, current_lang, t
 from ui.state import REDACT
 
 header("journey_title", "journey_intro")
-require("research.repository", "research.demo", "journeys.analysis", "journeys.diagrams")
+require("research.repository", "journeys.analysis", "journeys.diagrams")
 project, revision = require_project()
 lang = current_lang()
 tables = backend.tables(project)

@@ -68,7 +68,7 @@ def _counts(tables: dict) -> dict[str, int]:
 
 
 header("project_title", "project_intro")
-require("research.repository", "research.demo")
+require("research.repository")
 
 with user_errors():
     names = backend.list_projects()
