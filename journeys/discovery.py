@@ -118,6 +118,13 @@ def touchpoint_key(events: pd.DataFrame, columns, separator: str = TOUCHPOINT_SE
                      dtype=object)
 
 
+def _uniform(values: pd.Series) -> pd.Series:
+    """Mixed-type labels (``1`` and ``"1"``) as text, so they are one case or activity, as in PM4Py."""
+    if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        return values.map(str, na_action="ignore")
+    return values
+
+
 def _timestamps_ns(values: pd.Series) -> np.ndarray:
     """int64 ns since the epoch in UTC (naive = UTC); NaT becomes INT64 min."""
     s = values
@@ -131,8 +138,8 @@ def _timestamps_ns(values: pd.Series) -> np.ndarray:
 def _prepare(events: pd.DataFrame, case: str, activity, timestamp: str) -> _Log:
     act_col = touchpoint_key(events, activity) if isinstance(activity, (list, tuple)) else events[activity]
     # cases in sorted order, as PM4Py sorts them: same summation order, bit-identical floats
-    case_codes, case_uniques = pd.factorize(events[case], use_na_sentinel=True, sort=True)
-    act_codes, act_uniques = pd.factorize(act_col, use_na_sentinel=True)
+    case_codes, case_uniques = pd.factorize(_uniform(events[case]), use_na_sentinel=True, sort=True)
+    act_codes, act_uniques = pd.factorize(_uniform(act_col), use_na_sentinel=True)
     ts = _timestamps_ns(events[timestamp])
     nat = np.iinfo(np.int64).min
     valid = (case_codes >= 0) & (act_codes >= 0) & (ts != nat)

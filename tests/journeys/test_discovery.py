@@ -261,3 +261,11 @@ def test_discovery_equals_pm4py_on_adversarial_logs(tmp_path, pm4py, numeric_ids
         frame = raw.assign(when=pd.to_datetime(raw["when"], utc=True, format="ISO8601"))
         assert_same_as_pm4py(discover(frame, case="case", timestamp="when"),
                              pm4py_discover(pm4py, frame, case="case", activity="activity", timestamp="when"))
+
+
+def test_discovery_mixed_type_labels_are_one_case_and_activity():
+    ev = pd.DataFrame({"case_id": pd.Series([1, "1", 2], dtype=object),
+                       "activity": pd.Series([7, "7", "x"], dtype=object),
+                       "timestamp": _ts("2024-01-01", "2024-01-02", "2024-01-01")})
+    out = discover(ev)
+    assert out["cases"] == 2 and out["edges"][0]["source"] == "7" and out["edges"][0]["target"] == "7"
