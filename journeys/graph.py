@@ -384,7 +384,8 @@ def journey_tables(steps=None, events=None, narrated=None, pain_points=None, par
         ``touchpoints`` (:func:`touchpoints`), ``trace`` (mapped observed events in PM4Py order:
         ``case_id, timestamp, step_id, channel, agency, order, segment``), ``narrated`` (mapped
         mentions: ``interview_id, participant_id, position, step_id, channel, agency, order``),
-        ``pain_points`` (kept pains with ``step_id`` mapped and ``channel`` normalised),
+        ``pain_points`` (kept pains with ``step_id`` mapped and ``channel`` normalised; a
+        missing ``participant_id`` is taken from ``interview_id``, one participant per interview),
         ``participants``, ``segment``, ``designed`` (False when steps were inferred),
         ``unmapped`` (``{"activities": {name: events}, "narrated_steps": {...}, "pain_steps": {...}}``),
         ``notes`` (list of str).
@@ -498,6 +499,7 @@ def journey_tables(steps=None, events=None, narrated=None, pain_points=None, par
         n["participant_id"] = n["participant_id"].map(lambda v: None if _clean(v) is None else str(v))
         n["interview_id"] = n["interview_id"].map(lambda v: None if _clean(v) is None else str(v))
         n["interview_id"] = n["interview_id"].fillna(n["participant_id"])
+        n["participant_id"] = n["participant_id"].fillna(n["interview_id"])  # one participant per interview
         if seg_ids is not None:
             n = n[n["participant_id"].isin(seg_ids)]
         sid = n["step_id"].map(lambda v: v if _clean(v) is None else look.get(fold(v), None))
@@ -524,6 +526,9 @@ def journey_tables(steps=None, events=None, narrated=None, pain_points=None, par
                 p[c] = None
         p = p[p["status"].map(fold) != "rejected"]
         p["participant_id"] = p["participant_id"].map(lambda v: None if _clean(v) is None else str(v))
+        # no participant id: the interview stands for its participant (one participant per interview)
+        p["participant_id"] = p["participant_id"].fillna(
+            p["interview_id"].map(lambda v: None if _clean(v) is None else str(v)))
         if seg_ids is not None:
             p = p[p["participant_id"].isin(seg_ids)]
         sid = p["step_id"].map(lambda v: None if _clean(v) is None else look.get(fold(v)))

@@ -86,6 +86,14 @@ def test_metrics_reach_and_severity_by_category(tables):
     assert m.loc["S3", "pain_participants"] == 1
 
 
+def test_metrics_reach_counts_interviews_when_participant_ids_are_missing():
+    pains = toy_pain_points().drop(columns="participant_id").assign(interview_id=["i1", "i1", "i3", "i2", "i2", "i3"])
+    t = journey_tables(toy_steps(), pain_points=pains)
+    m = step_metrics(graph_from_tables(t, "step"), t).set_index("step_id")
+    # no participants table: the universe is the 3 interviews seen
+    assert m["reach"].tolist() == pytest.approx([1 / 3, 1 / 3, 1 / 3])
+
+
 def test_metrics_pain_without_channel_counts_only_at_step_level(tables):
     m = step_metrics(graph_from_tables(tables, "touchpoint"), tables).set_index("id")
     assert m.loc["S2|phone", "pain_count"] == 1  # the repetition pain has no channel and S2 has two
