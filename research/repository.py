@@ -200,7 +200,7 @@ _EDITABLE = {"category", "severity", "step_id", "channel", "status", "sentence",
              "lang"}
 _CONTENT_FIELDS = {"category", "severity", "step_id", "channel", "sentence", "start", "end"}
 _LOCATION = ("source_file", "source_sheet", "source_row", "source_column", "start", "end")
-_CHUNK = 20_000
+_CHUNK = 50_000
 _SQLITE_TS = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's own SQLite DATETIME storage format
 
 
@@ -773,22 +773,29 @@ class Repository:
         names = ["project_id"] + (["import_id"] if tname in _WITH_IMPORT else []) + list(fixed) + \
             [c for c, _ in kinds]
         n = len(df)
-        head = [[pid] * n] + ([[import_id] * n] if tname in _WITH_IMPORT else []) + \
-            [[v] * n for v in fixed.values()]
-        columns = head + [_column_values(df, c, k, tname, self.dialect) for c, k in kinds]
-        rows = list(zip(*columns, strict=False))
         quoted = ", ".join(f'"{c}"' for c in names)
+
+        def batches():  # converted slice by slice, so a million-row log never exists twice as tuples
+            for i in range(0, n, _CHUNK):
+                part = df.iloc[i:i + _CHUNK]
+                m = len(part)
+                head = [[pid] * m] + ([[import_id] * m] if tname in _WITH_IMPORT else []) + \
+                    [[v] * m for v in fixed.values()]
+                yield list(zip(*(head + [_column_values(part, c, k, tname, self.dialect) for c, k in kinds]),
+                               strict=True))
+
         if self.dialect == "postgresql":
             raw = conn.connection.driver_connection
             with raw.cursor() as cur, cur.copy(f'COPY "{tname}" ({quoted}) FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row(row)
+                for rows in batches():
+                    for row in rows:
+                        copy.write_row(row)
         else:
             marks = ", ".join(["?"] * len(names)) if self.dialect == "sqlite" else \
                 ", ".join(["%s"] * len(names))
             sql = f'INSERT INTO "{tname}" ({quoted}) VALUES ({marks})'
-            for i in range(0, n, _CHUNK):
-                conn.exec_driver_sql(sql, rows[i:i + _CHUNK])
+            for rows in batches():
+                conn.exec_driver_sql(sql, rows)
         return n
 
     # -- reading ----------------------------------------------------------------------------
