@@ -453,6 +453,10 @@ def journey_tables(steps=None, events=None, narrated=None, pain_points=None, par
                 notes.append("the event log has no segment column: observed paths are everyone's")
         ev = _complete_only(ev)
         ev = _sorted_events(ev)
+        no_time = ev["timestamp"].isna()
+        if no_time.any():  # as discovery does: an event without a time has no place in its case
+            notes.append(f"{int(no_time.sum())} events have no timestamp and are left out")
+            ev = ev[~no_time].reset_index(drop=True)
         if "step_id" in ev.columns:
             pre = ev["step_id"].map(lambda v: str(v) if _clean(v) is not None else None)
             pre = pre.where(pre.isin(step_info.index))

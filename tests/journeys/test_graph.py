@@ -122,6 +122,15 @@ def test_graph_unmapped_activities_reported_not_silently_dropped(G):
     assert all(n[0] in ("S1", "S2", "S3") for n in G.nodes)
 
 
+def test_graph_events_without_timestamp_are_left_out_with_a_note():
+    ev = toy_events()
+    ev["timestamp"] = ev["timestamp"].astype(object)
+    ev.loc[(ev.case_id == "c2") & (ev.activity == "Collect"), "timestamp"] = None
+    G = build_graph(toy_steps(), ev)
+    assert not G.has_edge(("S2", "office"), ("S3", "office"), "observed")
+    assert any("1 events have no timestamp" in n for n in G.graph["notes"])
+
+
 def test_graph_channel_outside_the_design_becomes_an_undesigned_node():
     ev = pd.DataFrame({"case_id": ["c"], "activity": ["Collect"], "channel": ["whatsapp"],
                        "timestamp": ["2024-01-01"]})
