@@ -209,9 +209,16 @@ class PainPointDetector:
     # ------------------------------------------------------------------ matching
     def _cues(self, doc: Doc) -> list[tuple[int, int, str, float, str | None]]:
         found = [(s, e, *self.meta[m]) for m, s, e in self.phrase_matcher(doc)]
-        found += [(s, e, *self.meta[m]) for m, s, e in self.matcher(doc)]
-        # a cue inside a longer cue ("working" in "not working") is dropped
-        found.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+        if len(self.matcher):
+            found += [(s, e, *self.meta[m]) for m, s, e in self.matcher(doc)]
+        # a cue inside a longer cue ("working" in "not working") is dropped; the same span
+        # found by two patterns of one label counts once, with the larger weight
+        best: dict[tuple, tuple] = {}
+        for c in found:
+            key = (c[0], c[1], c[2])
+            if key not in best or c[3] > best[key][3]:
+                best[key] = c
+        found = sorted(best.values(), key=lambda c: (c[0], -(c[1] - c[0])))
         kept = []
         for c in found:
             if any(k[0] <= c[0] and c[1] <= k[1] and (k[1] - k[0]) > (c[1] - c[0]) for k in kept[-12:]):
@@ -269,7 +276,9 @@ class PainPointDetector:
         # a negator inside a cue ("nobody answered", "ningún problema") belongs to that cue:
         # it negates nothing else, and such a cue is not negated again (Spanish "no ... ningún")
         neg_all = [m for m in marks["NEG"] if s0 <= m[0] < e1]
-        neg = [m for m in neg_all if not any(c[0] <= m[0] and m[1] <= c[1] for c in cues)]
+        # a negator inside a longer cue ("nobody answered", "ningún problema") belongs to it
+        neg = [m for m in neg_all if not any(c[0] <= m[0] and m[1] <= c[1] and c[1] - c[0] > m[1] - m[0]
+                                             for c in cues)]
         self_negated = {(c[0], c[1]) for c in cues
                         if any(c[0] <= m[0] and m[1] <= c[1] for m in marks["NEG"])}
         ints = [m for m in marks["INT"] if s0 <= m[0] < e1]

@@ -69,18 +69,22 @@ class SentenceSplitter:
         if n == 0:
             return doc
         doc[0].is_sent_start = True
-        prev = doc[0]
-        prev_text = prev.text
-        prev_space = prev.is_space
+        prev = doc[0]  # the last token that is not a space
+        newline = "\n" in prev.text if prev.is_space else False
         for i in range(1, n):
             tok = doc[i]
             text = tok.text
-            start = False
             if tok.is_space:
+                tok.is_sent_start = False
+                newline = newline or "\n" in text
+                continue
+            prev_text = prev.text
+            start = False
+            if prev.is_space:  # only spaces so far
                 start = False
-            elif text in _CLOSERS and not prev_space:
-                start = False
-            elif prev_space and "\n" in prev_text:
+            elif (text in _CLOSERS or _TERMINAL.match(text)) and not doc[i - 1].is_space:
+                start = False  # "!!", '."' stay with their sentence
+            elif newline:
                 start = True
             elif _ELLIPSIS.match(prev_text):
                 start = not tok.is_lower
@@ -90,12 +94,11 @@ class SentenceSplitter:
                 start = True
             elif prev_text in self.final_abbreviations:
                 start = tok.is_title
-            elif text in _OPENERS and not prev.is_punct and not prev_space:
+            elif text in _OPENERS and not prev.is_punct:
                 start = True
             tok.is_sent_start = start
             prev = tok
-            prev_text = text
-            prev_space = tok.is_space
+            newline = False
         return doc
 
 

@@ -1,0 +1,189 @@
+"""Tests for nlp.painpoints / nlp.components: each behaviour of real speech, in both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.components import fold_accents, is_improvement_question
+from nlp.painpoints import analyse_text, analyse_texts, is_pain_text
+from research.errors import InputError
+from research.schema import CATEGORIES
+
+
+def _one(text, lang, **kw):
+    rows = analyse_text(text, lang, **kw)
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "I waited four hours at the office."),
+    ("en", "The website crashed twice and nobody answered the phone."),
+    ("es", "Esperé tres horas en la fila."),
+    ("es", "La página no funcionaba y nadie contestaba el teléfono."),
+])
+def test_painpoints_plain_pains_are_found(lang, text):
+    row = _one(text, lang)
+    assert row["is_pain"] is True
+    assert row["category"] in CATEGORIES
+    assert 0 < row["severity"] <= 1
+    assert row["cues"]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "I had no problem at all."),
+    ("en", "It wasn't bad at all."),
+    ("en", "The site never failed."),
+    ("es", "No tuve ningún problema."),
+    ("es", "Nunca falló."),
+    ("es", "No fue difícil."),
+])
+def test_painpoints_negated_pains_are_not_pains(lang, text):
+    row = _one(text, lang)
+    assert row["is_pain"] is False
+    assert row["category"] is None and row["severity"] == 0 and row["cues"] == []
+
+
+@pytest.mark.parametrize("lang, text, category", [
+    ("en", "The staff were not helpful.", "staff"),
+    ("en", "Nobody told me anything.", "information"),
+    ("es", "No me atendieron.", "staff"),
+    ("es", "Nadie me informó nada.", "information"),
+])
+def test_painpoints_negated_expectations_are_pains(lang, text, category):
+    row = _one(text, lang)
+    assert row["is_pain"] is True
+    assert row["category"] == category
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "If the site had failed, I would have called."),
+    ("es", "Si la página hubiera fallado, habría llamado."),
+])
+def test_painpoints_hypotheticals_are_not_pains(lang, text):
+    assert _one(text, lang)["is_pain"] is False
+
+
+@pytest.mark.parametrize("lang, text, category", [
+    ("en", "The staff were kind, but I waited four hours.", "waiting"),
+    ("en", "Everyone was lovely, however the form was really confusing.", "complexity"),
+    ("es", "Los funcionarios fueron amables, pero esperé tres horas.", "waiting"),
+    ("es", "La atención fue buena, sin embargo la página se caía todo el tiempo.", "channel_failure"),
+])
+def test_painpoints_praise_with_contrast_keeps_the_pain_after_but(lang, text, category):
+    row = _one(text, lang)
+    assert row["is_pain"] is True
+    assert row["category"] == category
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "The staff were kind and helpful."),
+    ("es", "Los funcionarios fueron muy amables."),
+])
+def test_painpoints_praise_alone_is_not_a_pain(lang, text):
+    assert _one(text, lang)["is_pain"] is False
+
+
+@pytest.mark.parametrize("lang, text, category", [
+    ("en", "It took three weeks.", "waiting"),
+    ("en", "I came back twice.", "repetition"),
+    ("en", "They asked me again for the same documents I had already given.", "repetition"),
+    ("es", "Tardaron 3 semanas.", "waiting"),
+    ("es", "Me pidieron otra vez la cédula.", "repetition"),
+    ("es", "Tuve que volver dos veces.", "repetition"),
+])
+def test_painpoints_implicit_pains_from_durations_and_counts(lang, text, category):
+    row = _one(text, lang)
+    assert row["is_pain"] is True
+    assert row["category"] == category
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "I have to re-key everything because the two systems don't talk to each other."),
+    ("en", "The workload is huge and we copy everything into a spreadsheet by hand."),
+    ("es", "El sistema se cae y tengo que digitar todo de nuevo."),
+    ("es", "Los dos sistemas no se comunican y lo pasamos a mano en Excel."),
+])
+def test_painpoints_public_servants_internal_pains(lang, text):
+    row = _one(text, lang)
+    assert row["is_pain"] is True
+    assert row["category"] in ("internal_tools", "channel_failure")
+
+
+@pytest.mark.parametrize("lang, text, question", [
+    ("en", "More parking spaces.", "What could we do better?"),
+    ("es", "Más ventanillas abiertas al mediodía.", "¿Qué podríamos mejorar?"),
+])
+def test_painpoints_suggestions_count_when_answering_an_improvement_question(lang, text, question):
+    assert _one(text, lang, context=question)["is_pain"] is True
+    assert _one(text, lang, context=None)["is_pain"] is False
+
+
+@pytest.mark.parametrize("lang, text, question", [
+    ("en", "Nothing.", "What could we do better?"),
+    ("en", "Nothing, everything was great.", "How could we improve?"),
+    ("es", "Nada.", "¿Qué podríamos mejorar?"),
+    ("es", "Nada, todo bien.", "¿Qué se podría mejorar?"),
+])
+def test_painpoints_nothing_answers_are_not_pains(lang, text, question):
+    assert not is_pain_text(text, lang, context=question)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_painpoints_intensity_raises_severity(lang):
+    mild, strong = {
+        "en": ("The wait was long.", "The wait was extremely long, I waited six hours!"),
+        "es": ("La espera fue larga.", "¡La espera fue larguísima, esperé seis horas!"),
+    }[lang]
+    a, b = _one(mild, lang), _one(strong, lang)
+    assert a["is_pain"] and b["is_pain"]
+    assert b["severity"] > a["severity"]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "  Hello there.\nThe app kept crashing!  It was fine later"),
+    ("es", "Buenos días.  La Dra. Ruiz no vino…\n¿Por qué nadie avisa? Esperé 3 horas"),
+])
+def test_painpoints_offsets_point_into_the_text(lang, text):
+    rows = analyse_text(text, lang)
+    assert len(rows) == 4 if lang == "es" else len(rows) == 3
+    for r in rows:
+        assert text[r["start"]:r["end"]] == r["sentence"]
+        assert r["sentence"] == r["sentence"].strip()
+        assert set(r) == {"start", "end", "sentence", "is_pain", "category", "severity", "cues"}
+    assert any(r["is_pain"] for r in rows)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_painpoints_empty_text_has_no_sentences(lang):
+    assert analyse_text("", lang) == []
+    assert analyse_text(" \n ", lang) == []
+
+
+def test_painpoints_accents_are_optional():
+    assert _one("Espere tres horas y me pidieron otra vez la cedula.", "es")["is_pain"] is True
+    assert fold_accents("cédula") == "cedula"
+
+
+def test_painpoints_analyse_texts_matches_analyse_text():
+    texts = ["I waited four hours.", "All good, thanks.", "Nobody answered the phone."]
+    assert analyse_texts(texts, "en") == [analyse_text(t, "en") for t in texts]
+    ctx = analyse_texts(["More staff."], "en", contexts=["How could we improve?"])
+    assert ctx[0][0]["is_pain"] is True
+
+
+def test_painpoints_analyse_texts_contexts_must_align():
+    with pytest.raises(ValueError):
+        analyse_texts(["a", "b"], "en", contexts=["only one"])
+
+
+def test_painpoints_unknown_language_is_an_input_error():
+    with pytest.raises(InputError):
+        analyse_text("hola", "pt")
+
+
+def test_painpoints_improvement_question_detection():
+    assert is_improvement_question("How could we improve?", "en")
+    assert is_improvement_question("¿Qué le cambiaría al trámite?", "es")
+    assert not is_improvement_question("What was good?", "en")
+    assert not is_improvement_question(None, "es")
