@@ -36,7 +36,10 @@ _WORD_RE = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*", re.UNICODE)
 _TITLES = {"sr", "sra", "srta", "dr", "dra", "lic", "licda", "licdo", "ing", "prof", "profa", "don", "dona",
            "senor", "senora", "senorita", "mr", "mrs", "ms", "miss", "mx", "sir", "madam", "doctor",
            "doctora", "licenciado", "licenciada", "ingeniero", "ingeniera", "profesor", "profesora"}
-_CONNECTORS = {"de", "del", "la", "las", "los", "y", "van", "von", "da", "di", "le", "mc"}
+_PLACE_PREFIXES = {"el", "la", "los", "las", "the", "san", "santa", "santo", "new", "north", "south",
+                   "east", "west", "fort", "port", "mount", "lake", "cerro", "rio", "playa", "villa",
+                   "puerto", "isla", "bahia", "boca", "bocas", "nuevo", "nueva"}
+_CONNECTORS = {"de", "del", "la", "las", "los", "van", "von", "da", "di", "le", "mc"}
 _SENTENCE_BREAK = set(".!?¿¡:;\n\"“”«»()[]—–-*")
 _COUNT_WORDS = re.compile(
     r"\s*(?:veces|vez|horas?|d[ií]as|minutos?|semanas?|meses|mes|años?|personas?|times|hours?|days?|"
@@ -61,15 +64,21 @@ def _read_list(name: str) -> list[str]:
 def _lexicon() -> dict:
     first = {_fold(w) for w in _read_list("first_names.txt")}
     last = {_fold(w) for w in _read_list("surnames.txt")}
-    ambiguous = {_fold(w) for w in _read_list("ambiguous_names.txt")}
+    ambiguous_list = _read_list("ambiguous_names.txt")
+    ambiguous = {_fold(w.lstrip("@")) for w in ambiguous_list}
+    place_like = {_fold(w.lstrip("@")) for w in ambiguous_list if w.startswith("@")}
     blocked, institutions = set(), set()
     for w in _read_list("not_names.txt"):
         (institutions if w.startswith("!") else blocked).add(_fold(w.lstrip("!")))
     places = [tuple(_fold(t) for t in p.split()) for p in _read_list("place_names.txt")]
     roles = {_fold(w) for w in _read_list("roles.txt")}
+    from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
+    from spacy.lang.es.stop_words import STOP_WORDS as ES_STOP
+
+    stop = {_fold(w) for w in EN_STOP | ES_STOP} - first - last
     return {"first": first - ambiguous, "last": last - ambiguous, "ambiguous": ambiguous,
             "blocked": blocked - first - last, "institutions": institutions, "places": places,
-            "roles": roles}
+            "roles": roles, "stop": stop, "place_like": place_like}
 
 
 @lru_cache(maxsize=1)
@@ -110,7 +119,16 @@ def _check(kind: str | None, text: str, start: int, end: int) -> bool:
         return not _COUNT_WORDS.match(text, end)
     if kind == "street_name":
         words = span.split()
-        return len(words) > 1 and _fold(words[1].strip(".,")) not in _NOT_STREET_NAME
+        if len(words) < 2:
+            return False
+        name = words[1].strip(".,")
+        # "vía WhatsApp", "Vía VuelosA1Euro" (a hashtag) are not streets
+        return _fold(name) not in _NOT_STREET_NAME and (name.isdigit() or _is_capitalised(name)
+                                                        and not any(ch.isdigit() for ch in name))
+    if kind == "phone_digits":
+        # Phone numbers have 7 to 12 digits (+ country code); longer runs are references or orders.
+        digits = sum(ch.isdigit() for ch in span)
+        return 7 <= digits <= (13 if span.lstrip().startswith(("+", "(")) else 11)
     return True
 
 
@@ -192,6 +210,13 @@ def _cue_before(text: str, start: int, lang: str | None) -> str | None:
     return best
 
 
+def _is_capitalised(word: str) -> bool:
+    """"María", "O'Brien" yes; "DGI" (acronym), "JetBlue", "AnTonio" (handles, brands) no."""
+    if not word[0].isupper() or (len(word) > 1 and word.isupper()):
+        return False
+    return all(p[1:] == p[1:].lower() for p in re.split(r"[-'’]", word) if p)
+
+
 def _name_runs(text: str) -> list[list[tuple[int, int, str]]]:
     """Runs of capitalised words joined by single spaces or name connectors ("de la")."""
     words = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text)]
@@ -201,7 +226,7 @@ def _name_runs(text: str) -> list[list[tuple[int, int, str]]]:
     for w in words:
         gap = text[(pending or current)[-1][1]:w[0]] if (pending or current) else ""
         joined = bool(current) and (gap == " " or (gap == ". " and len((pending or current)[-1][2]) == 1))
-        cap = w[2][0].isupper() and not (w[2].isupper() and len(w[2]) > 1)
+        cap = _is_capitalised(w[2]) and not (w[0] > 0 and text[w[0] - 1] in "@#_")
         if cap and (joined or not current):
             current.extend(pending)
             pending = []
@@ -220,7 +245,20 @@ def _name_runs(text: str) -> list[list[tuple[int, int, str]]]:
 def _person_spans(text: str, lang: str | None, known: set[str]) -> list[dict]:
     lex = _lexicon()
     spans = []
+    segments = []
     for run in _name_runs(text):
+        # A word that can never be part of a name splits the run: "I'm Ana" -> "Ana"; after an
+        # article or "San" it is a place ("El Dorado", "Los Santos", "San Francisco").
+        current: list = []
+        for w in run:
+            f = _fold(w[2])
+            if f in lex["blocked"] or f in _PLACE_PREFIXES:
+                segments.append(current)
+                current = [] if f not in _PLACE_PREFIXES else None
+            elif current is not None:
+                current.append(w)
+        segments.append(current)
+    for run in (seg for seg in segments if seg):
         folded = [_fold(w) for _, _, w in run]
         inst = next((i for i, f in enumerate(folded) if f in lex["institutions"]), None)
         if inst is not None:
@@ -232,11 +270,8 @@ def _person_spans(text: str, lang: str | None, known: set[str]) -> list[dict]:
             run, folded = run[:conn[0]], folded[:conn[0]]
         if any(tuple(folded[i:i + len(p)]) == p for p in lex["places"] for i in range(len(folded))):
             continue
-        # A run ends at the first word that can never be part of a name.
-        while run and folded[0] in _TITLES:  # "Mr Smith": the title is a cue, not part of the name
+        while run and (folded[0] in _TITLES or run[0][2] in _CONNECTORS):  # "Mr Smith", "de Ventas"
             run, folded = run[1:], folded[1:]
-        cut = next((i for i, f in enumerate(folded) if f in lex["blocked"]), len(run))
-        run, folded = run[:cut], folded[:cut]
         while run and folded[-1] in _CONNECTORS:
             run, folded = run[:-1], folded[:-1]
         if not run:
@@ -247,12 +282,24 @@ def _person_spans(text: str, lang: str | None, known: set[str]) -> list[dict]:
             return f in lex["first"] or f in lex["last"] or f in known
 
         if not cue:
-            # Sentence-initial words are capitalised anyway: keep them only if they are names.
-            while run and _is_sentence_start(text, run[0][0]) and not is_name(folded[0]):
-                run, folded = run[1:], folded[1:]
-            if not run:
+            # Without a cue the name starts at a known name ("Hi Alice", "Celayense Jorge"), and
+            # at most two unknown capitalised words (surnames) follow the last known one.
+            first = next((k for k, f in enumerate(folded) if is_name(f) or f in lex["ambiguous"]), None)
+            if first is None:
                 continue
-            strong = [f for f in folded if is_name(f)]
+            run, folded = run[first:], folded[first:]
+            last = max(k for k, f in enumerate(folded) if is_name(f) or f in lex["ambiguous"])
+            end = last + 1
+            while end < len(folded) and end - last <= 2 and folded[end] not in lex["stop"] \
+                    and (folded[end] not in _CONNECTORS or end + 1 < len(folded)):
+                end += 1
+            run, folded = run[:end], folded[:end]
+            while run and folded[-1] in _CONNECTORS:
+                run, folded = run[:-1], folded[:-1]
+            # A word-like name ("Grace", "Rosa") capitalised in mid-sentence is a name; a
+            # place-like one ("David", "Santiago", "May") needs another name or a cue.
+            strong = [f for k, f in enumerate(folded) if is_name(f) or (
+                f in lex["ambiguous"] and f not in lex["place_like"] and not _is_sentence_start(text, run[k][0]))]
             weak = [f for f in folded if f in lex["ambiguous"]]
             real = [f for f in folded if f not in _CONNECTORS]
             if not strong and not (len(weak) >= 2 and len(real) == len(weak)):
@@ -262,7 +309,10 @@ def _person_spans(text: str, lang: str | None, known: set[str]) -> list[dict]:
                 continue  # an English sentence starting with a lone surname-like word ("Young", "Young people")
         elif cue == "weak" and not any(is_name(f) or f in lex["ambiguous"] for f in folded):
             continue
-        spans.append({"start": run[0][0], "end": run[-1][1], "type": "PERSON"})
+        end = run[-1][1]
+        if text[end - 2:end] in ("'s", "’s"):  # "Adam Scott's" -> "Adam Scott"
+            end -= 2
+        spans.append({"start": run[0][0], "end": end, "type": "PERSON"})
     # After a strong cue, a known name may be written in lower case ("me llamo maría").
     for m in _WORD_RE.finditer(text):
         f = _fold(m.group())
