@@ -175,12 +175,13 @@ def set_priority_decision(project: str, key: str, version, *, chosen: bool, owne
 # -- views ----------------------------------------------------------------------------------
 
 def build_chart(view: str, report: dict, tables: dict, *, lang: str, segment=None, channels=()):
-    """The Altair chart of ``view`` from the export issue's builders."""
-    from journeys import diagrams
+    """The Altair chart of ``view`` (``map``, ``blueprint``, ``graph``, ``priorities``)."""
+    from journeys.diagrams import build_view
 
-    builder = {"map": "journey_map", "blueprint": "service_blueprint", "graph": "service_graph",
-               "priorities": "priorities_chart"}[view]
-    return getattr(diagrams, builder)(report, lang=lang, channels=list(channels) or None)
+    pains = tables.get("pain_points")
+    return build_view(view, report, lang=lang, pain_points=pains if pains is not None and len(pains) else None,
+                      participants=tables.get("participants") if len(tables.get("participants", ())) else None,
+                      channels=list(channels) or None)
 
 
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "html": "text/html",
@@ -193,12 +194,23 @@ def export_bytes(what: str, fmt: str, *, url, project: str, revision, lang: str,
     PNG/SVG/PDF/HTML, or the Excel ``pack``, the ``graphml``/``json`` graph, the ``qdpx`` project."""
     from journeys import export
 
-    report = cached.journey_report(url, project, revision, None, weights)
+    report = cached.weighted_report(url, project, revision, None, weights)
     tables = cached.project_tables(url, project, revision)
     if what in ("map", "blueprint", "graph", "priorities"):
         chart = build_chart(what, report, tables, lang=lang)
-        return export.chart_bytes(chart, fmt)
-    return export.file_bytes(what, report, tables, lang=lang)
+        out = {"png": export.chart_to_png, "svg": export.chart_to_svg, "pdf": export.chart_to_pdf,
+               "html": export.chart_to_html}[fmt](chart)
+    elif what == "pack":
+        out = export.excel_pack(report, tables, lang=lang)
+    elif what == "graphml":
+        out = export.graph_to_graphml(export.journey_graph(report))
+    elif what == "json":
+        out = export.graph_to_json(export.journey_graph(report))
+    elif what == "qdpx":
+        out = export.qdpx_project(tables, lang=lang, project=project)
+    else:
+        raise ValueError(what)
+    return out.encode("utf-8") if isinstance(out, str) else out
 
 
 def template_files() -> list[Path]:

@@ -178,3 +178,85 @@ def test_app_priorities_choose_a_row_with_owner_and_conflict(open_app, workshop,
     assert any("Someone else changed" in w.value for w in b.warning)
     assert Repository(db_url).decisions(workshop).set_index("key").loc[key, "owner"] == "Marta"
     assert b.text_input(key="prio_owner").value == "Marta"   # the form now shows the stored decision
+
+
+# -- import page ------------------------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def transcript_workbook(path=None) -> bytes:
+    """A five-row transcript workbook (one row per utterance), built with openpyxl."""
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Entrevistas"
+    ws.append(["Entrevista", "Participante", "Hablante", "Texto"])
+    ws.append(["T1", "Q1", "Entrevistadora", "¿Cómo le fue con el trámite?"])
+    ws.append(["T1", "Q1", "Rosa", "Esperé tres horas en la fila y nadie me atendió."])
+    ws.append(["T1", "Q1", "Entrevistadora", "¿Y en la web?"])
+    ws.append(["T1", "Q1", "Rosa", "La página web no funcionaba y tuve que volver al día siguiente con los mismos documentos."])
+    buf = io.BytesIO()
+    wb.save(buf)
+    if path is not None:
+        path.write_bytes(buf.getvalue())
+    return buf.getvalue()
+
+
+def test_app_import_preview_mapping_and_import_with_extraction(open_app, db_url):
+    from research.repository import Repository
+
+    at = open_app("import")
+    at.file_uploader(key="upload").upload("entrevista rosa.xlsx", transcript_workbook(), XLSX).run()
+    assert not at.exception
+    editor = at.data_editor(key="mapping_0").value
+    assert dict(zip(editor["source"], editor["field"], strict=True))["Texto"] == "text"
+    at.button(key="import_go").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    tables = Repository(db_url).tables("demo")
+    mine = tables["utterances"][tables["utterances"]["source_file"] == "entrevista_rosa.xlsx"]
+    assert len(mine) == 4                           # sanitised file name, every row imported
+    pains = tables["pain_points"][tables["pain_points"]["source_file"] == "entrevista_rosa.xlsx"]
+    assert len(pains) >= 1                          # extraction ran on the new transcript
+    assert any("Esperé" in s or "web" in s for s in pains["sentence"])
+
+
+def test_app_import_bad_file_gives_one_line_error_not_a_traceback(open_app):
+    at = open_app("import")
+    at.file_uploader(key="upload").upload("vacío.xlsx", b"this is not a workbook", XLSX).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "\n" not in at.error[0].value
+    assert "vac" in at.error[0].value
+
+
+def test_app_import_offers_templates_in_both_languages(open_app):
+    at = open_app("import")
+    labels = [b.label for b in at.get("download_button")] if hasattr(at, "get") else []
+    names = " ".join(str(getattr(b, "proto", b)) for b in at.get("download_button"))
+    assert "template_transcripts.xlsx" in names and "plantilla_transcripciones.xlsx" in names, labels
+
+
+# -- journey page -----------------------------------------------------------------------------
+
+def test_app_journey_draws_the_map_and_drills_down_to_quotes(open_app, workshop):
+    import json
+
+    at = open_app("journey", project=workshop)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 1
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    spec = json.loads(charts[0].proto.spec)
+    assert "Journey map" in json.dumps(spec["title"])
+    data = " ".join(convert_arrow_bytes_to_pandas_df(d.data.data).to_csv() for d in charts[0].proto.datasets)
+    assert "Register online" in data and "Collect the permit" in data
+    at.selectbox(key="j_drill").set_value("S3").run()
+    quotes = [m.value for m in at.markdown if m.value.startswith("> ")]
+    assert len(quotes) == 1 and "recoger el permiso" in quotes[0]
+    at.segmented_control(key="j_view").set_value("graph").run()
+    assert not at.exception and len(at.get("vega_lite_chart")) == 1

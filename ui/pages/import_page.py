@@ -25,17 +25,16 @@ def _mapping_editor(i: int, prev: dict) -> dict:
     """Show the detected mapping as an editable table; return {source column: field}."""
     fields = [IGNORE, *backend.canonical_fields(prev.get("kind"))]
     detected = {str(k): str(v) for k, v in (prev.get("mapping") or {}).items()}
-    columns = [str(c) for c in prev.get("columns") or detected]
-    frame = pd.DataFrame({"source": columns,
-                          "field": [detected.get(c, IGNORE) if detected.get(c) in fields else IGNORE
-                                    for c in columns]})
-    edited = st.data_editor(
-        frame, key=f"mapping_{i}", hide_index=True, disabled=["source"], num_rows="fixed",
+    frame = pd.DataFrame({"source": list(detected),
+                          "field": [v if v in fields else IGNORE for v in detected.values()]})
+    edited = st.data_editor(  # rows can be added for a column the reader did not recognise
+        frame, key=f"mapping_{i}", hide_index=True, num_rows="dynamic",
         column_config={
             "source": st.column_config.TextColumn(t("import_col_source")),
             "field": st.column_config.SelectboxColumn(t("import_col_field"), options=fields, required=True),
         })
-    return {row.source: row.field for row in edited.itertuples() if row.field != IGNORE}
+    return {str(row.source): row.field for row in edited.itertuples()
+            if row.field and row.field != IGNORE and isinstance(row.source, str) and row.source.strip()}
 
 
 def _summary_line(summary: dict) -> str:
@@ -72,6 +71,7 @@ for i, upload in enumerate(uploads or []):
                       layout=md_escape(prev.get("layout", "?"))))
         st.caption(t("import_mapping"))
         mapping = _mapping_editor(i, prev)
+        st.caption(md_escape(_summary_line(prev.get("summary") or {})))
         rows = prev.get("rows")
         if rows is not None and len(rows):
             st.caption(t("import_first_rows"))

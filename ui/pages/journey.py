@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import backend, cached, views
-from ui.common import header, md_escape, require, require_project
+from ui.common import header, md_escape, require, require_project, user_errors
 from ui.i18n import category_label, current_lang, t
-from ui.state import REDACT
+from ui.state import REDACT, weights
 
 header("journey_title", "journey_intro")
 require("research.repository", "journeys.analysis", "journeys.diagrams")
@@ -19,21 +19,20 @@ if steps is None or not len(steps):
     st.info(t("journey_no_steps"))
     st.stop()
 
-participants = tables.get("participants")
-segments = sorted({str(s) for s in participants["segment"].dropna()}) if participants is not None and len(
-    participants) and "segment" in participants else []
+url = cached.database_url()
+segments = [str(s) for s in cached.journey_report(url, project, revision).get("segments") or []]
 channels = sorted({str(c) for c in steps["channel"].dropna()})
 c1, c2 = st.columns([1, 2])
 segment = c1.selectbox(t("journey_segment"), ["", *segments], key="j_segment",
                        format_func=lambda s: s or t("all")) or None
 chosen = tuple(c2.multiselect(t("journey_channels"), channels, key="j_channels", placeholder=t("all")))
 
-url = cached.database_url()
-for tab, view in zip(st.tabs([t("journey_tab_map"), t("journey_tab_blueprint"), t("journey_tab_graph")]),
-                     ("map", "blueprint", "graph"), strict=True):
-    with tab:
-        spec = cached.chart_spec(url, project, revision, view, lang, segment, chosen)
-        st.vega_lite_chart(spec, width="stretch", key=f"chart_{view}")
+VIEWS = {"map": "journey_tab_map", "blueprint": "journey_tab_blueprint", "graph": "journey_tab_graph"}
+view = st.segmented_control(t("journey_view"), list(VIEWS), key="j_view", format_func=lambda v: t(VIEWS[v]),
+                            default="map", label_visibility="collapsed") or "map"
+with user_errors():  # only the chosen view is built: the others cost nothing until asked for
+    spec = cached.chart_spec(url, project, revision, view, lang, segment, chosen, tuple(sorted(weights().items())))
+    st.vega_lite_chart(spec, width="content", key=f"chart_{view}")
 
 st.subheader(t("journey_drill"))
 names = {str(r["step_id"]): f"{r['step_id']} · {r['step']}" for r in steps.to_dict("records")}

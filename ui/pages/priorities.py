@@ -41,7 +41,7 @@ for col, (name, key) in zip(st.columns(len(WEIGHT_KEYS)), WEIGHT_KEYS.items(), s
     col.slider(t(f"w_{name}"), 0.0, 3.0, step=0.25, key=key)
 level = st.radio(t("priorities_level"), ["steps", "touchpoints"], key="prio_level", horizontal=True,
                  format_func=lambda v: t(f"level_{v}"))
-report = cached.journey_report(cached.database_url(), project, revision, None, tuple(sorted(weights().items())))
+report = cached.weighted_report(cached.database_url(), project, revision, None, tuple(sorted(weights().items())))
 rows = report["priorities"][level]
 if not rows:
     st.info(t("journey_no_steps"))
