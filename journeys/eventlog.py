@@ -221,18 +221,25 @@ def parse_timestamps(values, *, rows=None, file: str | None = None, column: str 
         return s.dt.tz_convert("UTC").dt.as_unit("ns")
     if pd.api.types.is_datetime64_dtype(s.dtype):
         return s.dt.tz_localize("UTC").dt.as_unit("ns")
-    obj = s.astype(object)
-    text_mask = obj.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False).astype(bool)
-    if text_mask.any():
-        obj = obj.where(~text_mask, obj.where(text_mask, "").astype(str).str.strip())
-        obj = obj.mask(text_mask & (obj == ""), None)
+    if _all_text(s):  # the common case (CSV, XES): vectorised
+        obj = s.astype("str").str.strip().astype(object)
+        obj = obj.where(s.notna().to_numpy() & (obj != "").to_numpy(), None)
+    else:
+        obj = s.astype(object)
+        text_mask = obj.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False).astype(bool)
+        if text_mask.any():
+            obj = obj.where(~text_mask, obj.where(text_mask, "").astype(str).str.strip())
+            obj = obj.mask(text_mask & (obj == ""), None)
     present = obj.notna().to_numpy()
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
     if present.any():
         todo = obj[present]
         # real numbers (not text) are never fed to the ISO parser, which reads them as nanoseconds
-        is_number = todo.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
-        is_number = is_number.astype(bool)
+        if _all_text(s):
+            is_number = pd.Series(False, index=todo.index)
+        else:
+            is_number = todo.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
+            is_number = is_number.astype(bool)
         numbers, todo = todo[is_number], todo[~is_number]
         first = _to_utc(todo, format="ISO8601")
         out.loc[first.index] = first
@@ -324,20 +331,36 @@ def _parse_one(value):
 # raw frame -> canonical events
 
 
+def _all_text(series: pd.Series) -> bool:
+    """Every non-missing value is a str (a text dtype, or an object column holding only text)."""
+    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+        return True
+    return series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty")
+
+
 def _is_blank(series: pd.Series) -> np.ndarray:
+    """Missing, or text that is only spaces (vectorised for text columns)."""
     blank = np.array(series.isna().to_numpy(), dtype=bool)
-    if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
-        stripped = series.astype(object).map(lambda v: isinstance(v, str) and not v.strip(), na_action="ignore")
+    if _all_text(series):
+        stripped = series.astype("str").str.strip()
+        blank |= (stripped == "").fillna(False).to_numpy(dtype=bool)
+    elif series.dtype == object:
+        stripped = series.map(lambda v: isinstance(v, str) and not v.strip(), na_action="ignore")
         blank |= stripped.fillna(False).astype(bool).to_numpy()
     return blank
 
 
 def _as_text(series: pd.Series) -> pd.Series:
-    """Text labels; integral floats (Excel's 12.0) written as 12."""
+    """Text labels, stripped; integral floats (Excel's 12.0) written as 12. Missing stays missing."""
+    if _all_text(series):
+        return series.astype("str").str.strip()
+    if pd.api.types.is_integer_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
+        return series.astype(str).astype(object)
+
     def one(v):
         if isinstance(v, float) and v.is_integer():
             return str(int(v))
-        return str(v).strip() if isinstance(v, str) else str(v)
+        return v.strip() if isinstance(v, str) else str(v)
     return series.astype(object).map(one, na_action="ignore")
 
 
@@ -419,7 +442,7 @@ def events_from_frame(raw: pd.DataFrame, mapping: dict | None = None, *, file: s
     for field in ("channel", "resource", "agency", "lifecycle"):
         if field in by_field:
             col = raw[by_field[field]]
-            values = _as_text(col).to_numpy(dtype=object)
+            values = np.array(_as_text(col).to_numpy(dtype=object), dtype=object, copy=True)
             values[_is_blank(col)] = None
             out[field] = pd.Series(values, index=out.index, dtype=object)
         else:
@@ -453,7 +476,7 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def _sniff_delimiter(text: str) -> str:
-    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
+    lines = [ln for ln in text[:200_000].splitlines()[:50] if ln.strip()]
     if not lines:
         return ","
     header = lines[0]
@@ -477,7 +500,7 @@ def _read_csv(path: Path, mapping) -> ImportResult:
     delim = "\t" if path.suffix.lower() == ".tsv" else _sniff_delimiter(text)
     try:
         # title lines above the header have fewer fields: size the grid by the widest early line
-        width = max((ln.count(delim) for ln in text.splitlines()[:50]), default=0) + 1
+        width = max((ln.count(delim) for ln in text[:200_000].splitlines()[:50]), default=0) + 1
         grid = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False, na_values=[],
                            header=None, names=range(width), skip_blank_lines=True,
                            quoting=csv.QUOTE_MINIMAL, on_bad_lines="error", engine="c")
