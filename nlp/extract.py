@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections import Counter
 
 import pandas as pd
 
@@ -82,14 +81,22 @@ def interview_languages(utterances: pd.DataFrame, lang: str | None = None) -> di
     >>> interview_languages(u, "en")
     {'a': 'en', 'b': 'en'}
     """
+    ids = list(dict.fromkeys(utterances["interview_id"].tolist()))
+    if lang in LANGS:
+        return dict.fromkeys(ids, lang)
+    given = utterances.get("lang", pd.Series(None, index=utterances.index, dtype=object))
+    valid = utterances[given.isin(LANGS)]
     out = {}
-    for iid, group in utterances.groupby("interview_id", sort=False, dropna=False):
-        if lang in LANGS:
-            out[iid] = lang
-            continue
-        given = [v for v in group.get("lang", pd.Series(dtype=object)) if v in LANGS]
-        out[iid] = Counter(given).most_common(1)[0][0] if given else _detect(group["text"].tolist())
-    return out
+    if len(valid):
+        counts = valid.groupby(["interview_id", "lang"], sort=False).size()
+        for (iid, code), _n in counts.sort_values(ascending=False, kind="stable").items():
+            out.setdefault(iid, code)
+    missing = [i for i in ids if i not in out]
+    if missing:
+        texts = utterances[utterances["interview_id"].isin(missing)].groupby("interview_id", sort=False)["text"]
+        for iid, group in texts:
+            out[iid] = _detect(group.tolist())
+    return {i: out.get(i, "es") for i in ids}
 
 
 def minable_mask(utterances: pd.DataFrame) -> pd.Series:
@@ -116,10 +123,6 @@ def _ordered(utterances: pd.DataFrame) -> pd.DataFrame:
     df["_first"] = df.groupby("interview_id", sort=False, dropna=False)["_pos"].transform("min")
     df["_seq"] = pd.to_numeric(df["seq"], errors="coerce").fillna(df["_pos"]).astype(float)
     return df.sort_values(["_first", "_seq", "_pos"], kind="stable")
-
-
-def _speakers(group: pd.DataFrame) -> list[str]:
-    return [s for s in dict.fromkeys(group.get("speaker", pd.Series(dtype=object)).tolist()) if isinstance(s, str)]
 
 
 def _analyse(texts: list[str], lang: str, contexts: list[str | None], n_process: int) -> list[list[dict]]:
@@ -183,62 +186,72 @@ def extract_pain_points(utterances: pd.DataFrame, steps: pd.DataFrame | None = N
     df["interview_id"] = df["interview_id"].map(lambda v: "" if _blank(v) else v)
     df["text"] = df["text"].map(lambda t: t if isinstance(t, str) else "")
     langs = interview_languages(df, lang)
-    mine = minable_mask(df)
+    mine = minable_mask(df).tolist()
+    turns = df.to_dict("records")
     index: StepIndex | None = build_step_index(steps) if steps is not None and len(steps) else None
     step_channels = _step_channels(steps)
 
     # Context per turn: the interviewer's last question and the participant's previous turn.
-    question, previous, speakers_of = {}, {}, {}
-    for iid, group in df.groupby("interview_id", sort=False, dropna=False):
-        speakers_of[iid] = _speakers(group)
-        last_q, last_p = None, None
-        for i, row in group.iterrows():
-            question[i], previous[i] = last_q, last_p
-            if row["speaker_role"] == "interviewer":
-                last_q = row["text"]
-            elif mine[i]:
-                last_p = row["text"]
+    question, previous, speakers_of = [None] * len(turns), [None] * len(turns), {}
+    last: dict = {}
+    for k, turn in enumerate(turns):
+        iid = turn["interview_id"]
+        last_q, last_p = last.get(iid, (None, None))
+        question[k], previous[k] = last_q, last_p
+        if isinstance(turn.get("speaker"), str):
+            speakers_of.setdefault(iid, {})[turn["speaker"]] = None
+        if turn.get("speaker_role") == "interviewer":
+            last[iid] = (turn["text"], last_p)
+        elif mine[k]:
+            last[iid] = (last_q, turn["text"])
+
+    # One nlp.pipe batch per language over every interview (batching is where the speed is).
+    analysed: dict[int, list[dict]] = {}
+    for ilang in sorted({langs[t["interview_id"]] for t in turns}):
+        ks = [k for k, t in enumerate(turns) if mine[k] and t["text"].strip() and langs[t["interview_id"]] == ilang]
+        if ks:
+            results = _analyse([turns[k]["text"] for k in ks], ilang, [question[k] for k in ks], n_process)
+            analysed.update(zip(ks, results, strict=True))
 
     rows = []
-    for iid, group in df[mine].groupby("interview_id", sort=False, dropna=False):
+    for k in sorted(analysed):
+        sentences = analysed[k]
+        if not any(r["is_pain"] for r in sentences):
+            continue
+        turn = turns[k]
+        text, iid = turn["text"], turn["interview_id"]
         ilang = langs[iid]
-        speakers = speakers_of.get(iid, []) if redact else []
-        idx = [i for i in group.index if group.at[i, "text"].strip()]
-        analysed = _analyse([group.at[i, "text"] for i in idx], ilang, [question[i] for i in idx], n_process)
-        for i, sentences in zip(idx, analysed, strict=True):
-            text = group.at[i, "text"]
-            pii = find_pii(text, ilang, speakers) if redact else []
-            source = tuple(_plain(group.at[i, c]) if c in group else None for c in _SOURCE)
-            for k, rec in enumerate(sentences):
-                if not rec["is_pain"]:
-                    continue
-                start, end = int(rec["start"]), int(rec["end"])
-                sentence = text[start:end]
-                if redact:
-                    inside = [{**s, "start": max(s["start"], start) - start, "end": min(s["end"], end) - start}
-                              for s in pii if s["start"] < end and s["end"] > start]
-                    sentence = redact_spans(sentence, inside, ilang)
-                earlier = [r["sentence"] for r in reversed(sentences[:k])]
-                context = [question[i] or "", *earlier[:2], previous[i] or ""]
-                step_id = None
-                if index is not None:
-                    step_id = link_step(text[start:end], index, ilang, context=context).step_id
-                channel = main_channel(text[start:end], ilang)
-                if channel is None and earlier:
-                    channel = main_channel(earlier[0], ilang)
-                if channel is None and step_id is not None and len(step_channels.get(step_id, [])) == 1:
-                    channel = step_channels[step_id][0]
-                rows.append({
-                    "id": pain_point_id(source, start, end),
-                    "interview_id": _plain(group.at[i, "interview_id"]),
-                    "participant_id": _plain(group.at[i, "participant_id"]),
-                    "source_file": source[0], "source_sheet": source[1], "source_row": source[2],
-                    "source_column": source[3],
-                    "sentence": sentence, "start": start, "end": end,
-                    "category": rec["category"], "severity": float(rec["severity"]),
-                    "cues": list(rec.get("cues") or []), "step_id": step_id, "channel": channel,
-                    "lang": ilang, "status": "suggested",
-                })
+        pii = find_pii(text, ilang, list(speakers_of.get(iid, {}))) if redact else []
+        source = tuple(_plain(turn.get(c)) for c in _SOURCE)
+        for j, rec in enumerate(sentences):
+            if not rec["is_pain"]:
+                continue
+            start, end = int(rec["start"]), int(rec["end"])
+            sentence = text[start:end]
+            if redact:
+                inside = [{**sp, "start": max(sp["start"], start) - start, "end": min(sp["end"], end) - start}
+                          for sp in pii if sp["start"] < end and sp["end"] > start]
+                sentence = redact_spans(sentence, inside, ilang)
+            earlier = [r["sentence"] for r in reversed(sentences[:j])]
+            context = [question[k] or "", *earlier[:2], previous[k] or ""]
+            step_id = None
+            if index is not None:
+                step_id = link_step(text[start:end], index, ilang, context=context).step_id
+            channel = main_channel(text[start:end], ilang)
+            if channel is None and earlier:
+                channel = main_channel(earlier[0], ilang)
+            if channel is None and step_id is not None and len(step_channels.get(step_id, [])) == 1:
+                channel = step_channels[step_id][0]
+            rows.append({
+                "id": pain_point_id(source, start, end),
+                "interview_id": _plain(iid), "participant_id": _plain(turn.get("participant_id")),
+                "source_file": source[0], "source_sheet": source[1], "source_row": source[2],
+                "source_column": source[3],
+                "sentence": sentence, "start": start, "end": end,
+                "category": rec["category"], "severity": float(rec["severity"]),
+                "cues": list(rec.get("cues") or []), "step_id": step_id, "channel": channel,
+                "lang": ilang, "status": "suggested",
+            })
     if not rows:
         return empty_table("pain_points")
     return _frame(rows, PAIN_POINT_COLUMNS, numeric=("start", "end", "severity"))
