@@ -269,3 +269,16 @@ def test_discovery_mixed_type_labels_are_one_case_and_activity():
                        "timestamp": _ts("2024-01-01", "2024-01-02", "2024-01-01")})
     out = discover(ev)
     assert out["cases"] == 2 and out["edges"][0]["source"] == "7" and out["edges"][0]["target"] == "7"
+
+
+@pytest.mark.slow
+def test_discovery_equals_pm4py_on_the_demo_log(root, pm4py):
+    path = root / "data" / "demo" / "events.csv"
+    if not path.exists():
+        pytest.fail("data/demo/events.csv is missing")
+    events = read_eventlog(path).tables["events"]
+    assert_same_as_pm4py(discover(events), pm4py_discover(pm4py, events[["case_id", "activity", "timestamp"]]))
+    # touchpoints: PM4Py on the same key column gives the same answers
+    keyed = events.assign(tp=touchpoint_key(events, ["activity", "channel"]))
+    assert_same_as_pm4py(discover(events, activity=["activity", "channel"]),
+                         pm4py_discover(pm4py, keyed[["case_id", "tp", "timestamp"]], activity="tp"))
