@@ -41,6 +41,7 @@ class Sheet:
     name: str
     rows: list[list]
     merged: set[tuple[int, int]] = field(default_factory=set)
+    hidden: bool = False
 
 
 def _col_number(letters: bytes) -> int:
@@ -91,6 +92,36 @@ def sheet_extents(zf: zipfile.ZipFile) -> dict[str, tuple[int, int]]:
     return out
 
 
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
+_REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+
+
+def _attr(tag: bytes, name: bytes) -> str | None:
+    m = re.search(rb"(?:^|\s)(?:\w+:)?" + name + rb'="([^"]*)"', tag)
+    return m.group(1).decode("utf-8", "replace") if m else None
+
+
+def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part -> sheet name (for error messages only)."""
+    try:
+        wb = zf.read("xl/workbook.xml")[:5_000_000]
+        rels = zf.read("xl/_rels/workbook.xml.rels")[:5_000_000]
+    except KeyError:
+        return {}
+    targets = {}
+    for tag in _REL_TAG.findall(rels):
+        rid, target = _attr(tag, b"Id"), _attr(tag, b"Target")
+        if rid and target:
+            target = target.lstrip("/")
+            targets[rid] = target if target.startswith("xl/") else "xl/" + target
+    out = {}
+    for tag in _SHEET_TAG.findall(wb):
+        sheet, rid = _attr(tag, b"name"), _attr(tag, b"id")
+        if sheet and rid in targets:
+            out[targets[rid]] = sheet
+    return out
+
+
 def _guard(source, name: str) -> None:
     check_zip_archive(source, name)
     data = io.BytesIO(source) if isinstance(source, bytes) else source
@@ -109,10 +140,11 @@ def _guard(source, name: str) -> None:
         for part, (r, c) in sheet_extents(zf).items():
             if r * c > limit:
                 raise InputError(
-                    f"a sheet ({part.rsplit('/', 1)[-1]}) spans {r:,} rows × {c:,} columns, over the "
+                    f"the sheet spans {r:,} rows × {c:,} columns, over the "
                     f"{limit:,}-cell limit (often a stray cell far away)",
                     "delete the empty rows and columns after the data, or copy the data to a new "
-                    "sheet; raise RECORRIDO_MAX_CELLS if it is genuine", file=name)
+                    "sheet; raise RECORRIDO_MAX_CELLS if it is genuine", file=name,
+                    sheet=_sheet_names(zf).get(part, part.rsplit("/", 1)[-1]))
 
 
 def read_workbook(source: str | Path | bytes, name: str | None = None,
@@ -131,7 +163,8 @@ def read_workbook(source: str | Path | bytes, name: str | None = None,
     Returns
     -------
     list of Sheet
-        In workbook order; hidden sheets and chart sheets are left out. Cells hold str, int,
+        In workbook order; chart sheets are left out; hidden sheets come with ``hidden=True``
+        and no rows (callers report them as skipped). Cells hold str, int,
         float, bool, datetime/date/time/timedelta, or ``""`` when empty. Merged ranges are
         filled with their top-left value.
 
@@ -168,7 +201,10 @@ def read_workbook(source: str | Path | bytes, name: str | None = None,
         for meta in wb.sheets_metadata:
             if sheets is not None and meta.name not in sheets:
                 continue
-            if str(meta.visible).endswith("Hidden") or "Chart" in str(meta.typ):
+            if "Chart" in str(meta.typ):
+                continue
+            if "hidden" in str(meta.visible).lower():  # Hidden and VeryHidden: reported, not read
+                out.append(Sheet(meta.name, [], set(), hidden=True))
                 continue
             try:
                 sh = wb.get_sheet_by_name(meta.name)

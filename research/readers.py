@@ -107,7 +107,8 @@ def _load_grids(path: Path, name: str, ext: str, peek: bool = False) -> list[tup
     if ext in (".xlsx", ".xlsm"):
         from research.excel import read_workbook
 
-        return [(s.name, s.rows, s.merged) for s in read_workbook(path, name)]
+        return [(s.name, s.rows, s.merged) if not s.hidden else (s.name, None, None)
+                for s in read_workbook(path, name)]
     from research.textformats import read_delimited
 
     rows, _info = read_delimited(path.read_bytes(), name, max_rows=200 if peek else None)
@@ -150,8 +151,17 @@ def detect_kind(path: str | Path, name: str | None = None) -> str:
     return _kind_of_grids(grids, name)
 
 
+def _hidden(grids) -> tuple[list, list[dict]]:
+    """Split hidden sheets (rows None) off, as skipped notes."""
+    visible = [g for g in grids if g[1] is not None]
+    notes = [{"sheet": g[0], "row": None, "reason": "hidden sheet (not read); unhide it to import it"}
+             for g in grids if g[1] is None]
+    return visible, notes
+
+
 def _kind_of_grids(grids, name, mapping=None) -> str:
     """The kind of a workbook/CSV; transcripts when undecided (its error lists the columns found)."""
+    grids = _hidden(grids)[0]
     kinds = [k for k in (_grid_kind(rows, mapping) for _n, rows, _m in grids) if k]
     for k in ("transcripts", "steps", "eventlog", "participants"):
         if k in kinds:
@@ -239,11 +249,15 @@ def read_file(path: str | Path, kind: str | None = None, mapping: dict | None = 
             return _read_journey_kind(path, name, kind, mapping)
         if is_csv:
             grids = _load_grids(path, name, ext)
+    grids, hidden = _hidden(grids)
     if kind == "participants":
         from research.participants import participants_from_grids
 
-        return participants_from_grids(grids, file=name, mapping=mapping)
-    return _transcripts_from_grids(grids, name, ext, mapping, lang, interviewers, project)
+        result = participants_from_grids(grids, file=name, mapping=mapping)
+    else:
+        result = _transcripts_from_grids(grids, name, ext, mapping, lang, interviewers, project)
+    result.skipped = hidden + result.skipped
+    return result
 
 
 def _interviewers(interviewer, mapping: dict) -> tuple[str, ...]:

@@ -135,17 +135,15 @@ def parse_turns(lines, *, headings=frozenset(), notes=frozenset()) -> dict:
     for no, text in lines:
         if no in headings or no in notes:
             continue
-        c = _candidate(text)
+        m = _NAME_TIME_LINE.match(text)
+        if m and _looks_like_name(m.group("name")):
+            c = (m.group("name").strip(), m.group("ts"), "")  # "Speaker 1  0:03", text below
+        else:
+            c = _candidate(text)
         if c:
             cands[no] = c
             key = normalise_name(c[0])
             counts[key] = counts.get(key, 0) + 1
-        else:
-            m = _NAME_TIME_LINE.match(text)
-            if m and _looks_like_name(m.group("name")):
-                cands[no] = (m.group("name"), m.group("ts"), "")
-                key = normalise_name(m.group("name"))
-                counts[key] = counts.get(key, 0) + 1
 
     def is_speaker(name: str) -> bool:
         key = normalise_name(name)

@@ -208,3 +208,37 @@ def test_guards_cli_hostile_files_exit_2_one_line(tmp_path, run_cli):
     for f in (p, e):
         res = run_cli("utterances", f)
         assert res.returncode == 2 and res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
+
+
+def test_guards_stray_cell_error_names_the_sheet(tmp_path, monkeypatch):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Resumen"
+    ws = wb.create_sheet("Entrevistas")
+    ws.append(["Speaker", "Text"])
+    ws.cell(row=3000, column=100, value="x")
+    wb.save(tmp_path / "s.xlsx")
+    monkeypatch.setenv("RECORRIDO_MAX_CELLS", "10000")
+    with pytest.raises(InputError) as e:
+        read_file(tmp_path / "s.xlsx")
+    assert e.value.sheet == "Entrevistas"
+
+
+def test_guards_hidden_sheet_reported_not_read(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "E1"
+    ws.append(["Speaker", "Text"])
+    ws.append(["Interviewer", "Why?"])
+    ws.append(["Sam", "Slow."])
+    h = wb.create_sheet("Copia")
+    h.append(["Speaker", "Text"])
+    h.append(["Sam", "Slow."])
+    h.sheet_state = "hidden"
+    wb.save(tmp_path / "h.xlsx")
+    r = read_file(tmp_path / "h.xlsx")
+    assert len(r.tables["utterances"]) == 2
+    assert any(s["sheet"] == "Copia" and "hidden" in s["reason"] for s in r.skipped)

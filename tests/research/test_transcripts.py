@@ -246,3 +246,38 @@ def test_transcripts_malformed_vtt_is_a_clear_error(tmp_path):
 ])
 def test_transcripts_parse_timestamp(value, unit, expected):
     assert parse_timestamp(value, unit) == expected
+
+
+@pytest.mark.parametrize("content, speakers, roles, rows", [
+    ("Speaker 1  0:03\nHow did it go?\n\nSpeaker 2  0:10\nA mess. The site crashed.\nI tried later.\n",
+     ["Speaker 1", "Speaker 2"], ["interviewer", "participant"], [1, 4]),
+    ("ENTREVISTADORA: Buenos días.\n- ANA MARÍA: Fui tres veces.\n", ["ENTREVISTADORA", "ANA MARÍA"],
+     ["interviewer", "participant"], [1, 2]),
+    ("Q: What was hard?\nA: The forms: ten pages.\n", ["Q", "A"], ["interviewer", "participant"], [1, 2]),
+    ("Entrevista con comerciante, 12 de mayo\n\nP: ¿Cómo le fue?\nR: Mal.\n", ["P", "R"],
+     ["interviewer", "participant"], [3, 4]),
+])
+def test_transcripts_txt_common_label_styles(tmp_path, content, speakers, roles, rows):
+    p = tmp_path / "t.txt"
+    p.write_text(content, encoding="utf-8")
+    _r, df = _utt(p)
+    assert df["speaker"].tolist() == speakers
+    assert df["speaker_role"].tolist() == roles
+    assert df["source_row"].tolist() == rows
+
+
+def test_transcripts_txt_otter_style_keeps_timestamps(tmp_path):
+    p = tmp_path / "o.txt"
+    p.write_text("Speaker 1  0:03\nHow did it go?\n\nSpeaker 2  1:10\nSlow.\n", encoding="utf-8")
+    _r, df = _utt(p)
+    assert df["timestamp"].tolist() == [3.0, 70.0] and df["text"].tolist() == ["How did it go?", "Slow."]
+
+
+def test_transcripts_xlsx_clock_times_become_seconds_from_start(tmp_path):
+    from datetime import datetime
+
+    p = make_xlsx(tmp_path / "c.xlsx", {"E1": [["Hablante", "Hora", "Texto"],
+                                               ["Entrevistador", datetime(2024, 5, 1, 10, 0, 0), "¿Y?"],
+                                               ["Ana", datetime(2024, 5, 1, 10, 2, 30), "Nada."]]})
+    _r, df = _utt(p)
+    assert df["timestamp"].tolist() == [0.0, 150.0]
