@@ -50,7 +50,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from research.errors import ConflictError, InputError
+from research.errors import ConflictError, InputError, RecorridoError
 from research.result import ImportResult
 from research.schema import (
     CATEGORIES,
@@ -64,7 +64,7 @@ from research.schema import (
 )
 
 __all__ = [
-    "Repository", "resolve_url", "content_hash", "TABLE_NAMES", "DECISION_COLUMNS", "IMPORT_COLUMNS",
+    "Repository", "StorageError", "resolve_url", "content_hash", "TABLE_NAMES", "DECISION_COLUMNS", "IMPORT_COLUMNS",
     "MIGRATIONS_DIR", "STAGING_MARK", "metadata", "upgrade", "head_revision", "current_revision",
 ]
 
@@ -394,6 +394,8 @@ class Repository:
         directory (env ``RECORRIDO_DB`` names another file). ``postgres://`` URLs are accepted.
     migrate : bool, default True
         Upgrade the schema to the newest revision on open (never drops data).
+    timeout : float, default 30
+        Seconds a SQLite writer waits for another writer before giving up with :class:`StorageError`.
 
     Raises
     ------
@@ -409,10 +411,10 @@ class Repository:
     ['Registro de empresa']
     """
 
-    def __init__(self, url: str | None = None, *, migrate: bool = True) -> None:
+    def __init__(self, url: str | None = None, *, migrate: bool = True, timeout: float = 30.0) -> None:
         self.url = resolve_url(url)
         try:
-            self.engine = _make_engine(self.url)
+            self.engine = _make_engine(self.url, timeout=timeout)
         except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError) as exc:
             raise InputError(f"cannot use this database URL ({exc})",
                              "give a sqlite:///FILE or postgresql://USER:PASSWORD@HOST/DB URL",
@@ -437,12 +439,12 @@ class Repository:
 
     @contextmanager
     def _read(self) -> Iterator[sa.Connection]:
-        with self.engine.connect() as conn, conn.begin():
+        with _storage_errors(self), self.engine.connect() as conn, conn.begin():
             yield conn
 
     @contextmanager
     def _write(self) -> Iterator[sa.Connection]:
-        with self.engine.connect() as conn:
+        with _storage_errors(self), self.engine.connect() as conn:
             conn.execution_options(recorrido_write=True)
             with conn.begin():
                 yield conn
@@ -1119,6 +1121,22 @@ class Repository:
 # Module helpers used by the repository
 # ---------------------------------------------------------------------------------------------
 
+class StorageError(RecorridoError):
+    """The database cannot be reached or stays busy; nothing was changed. Retry, or check the URL."""
+
+
+@contextmanager
+def _storage_errors(repo: Repository) -> Iterator[None]:
+    """Turn a database outage (server down, file locked for too long) into a one-line StorageError."""
+    try:
+        yield
+    except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+        where = repo.engine.url.render_as_string(hide_password=True)
+        detail = " ".join(str(getattr(exc, "orig", exc)).split())[:200]
+        raise StorageError(f"{where}: the database is unavailable or busy ({detail}) — nothing was changed; "
+                           "try again, and check DATABASE_URL / --db and that the server is running") from None
+
+
 def _location_key(values) -> tuple:
     return tuple(None if _is_missing(v) else str(v) for v in values)
 
@@ -1169,12 +1187,12 @@ def _unpack_attributes(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _make_engine(url: str) -> sa.Engine:
+def _make_engine(url: str, timeout: float = 30.0) -> sa.Engine:
     u = sa.make_url(url)
     if u.get_backend_name() == "sqlite":
         if u.database and u.database != ":memory:":
             Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        kwargs = {"connect_args": {"timeout": 30, "check_same_thread": False}}
+        kwargs = {"connect_args": {"timeout": timeout, "check_same_thread": False}}
         if not u.database or u.database == ":memory:":
             kwargs["poolclass"] = sa.pool.StaticPool  # one shared in-memory database
         engine = sa.create_engine(u, **kwargs)

@@ -420,3 +420,24 @@ def test_repository_concurrent_writers_queue_and_conflicts_are_detected(db_url):
         t.join(60)
     assert sorted(outcomes) == ["conflict", "saved"]
     assert shared.table("p", "pain_points").set_index("id").loc[target, "version"] == 2
+
+
+def test_repository_busy_sqlite_is_a_storage_error_and_changes_nothing(tmp_path):
+    import sqlite3
+
+    from research.repository import StorageError
+
+    url = f"sqlite:///{tmp_path / 'busy.db'}"
+    repo = Repository(url, timeout=0.2)
+    repo.create_project("p")
+    blocker = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # someone else is writing and does not let go
+    try:
+        with pytest.raises(StorageError, match="unavailable or busy") as err:
+            repo.add_pain_point("p", {"sentence": "Esperé"}, "ana")
+        assert "\n" not in str(err.value)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert len(repo.table("p", "pain_points")) == 0
+    assert repo.add_pain_point("p", {"sentence": "Esperé"}, "ana")["version"] == 1
