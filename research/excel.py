@@ -20,7 +20,7 @@ from pathlib import Path
 from research.errors import InputError
 from research.guards import check_ooxml_xml, check_zip_archive
 
-__all__ = ["Sheet", "max_cells", "read_workbook", "sheet_extents"]
+__all__ = ["Sheet", "max_cells", "max_part_bytes", "check_part_sizes", "read_workbook", "sheet_extents"]
 
 _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,8})"')
 
@@ -28,6 +28,31 @@ _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,8})"')
 def max_cells() -> int:
     """Largest accepted rectangle of one sheet, in cells (env ``RECORRIDO_MAX_CELLS``, default 10 million)."""
     return int(float(os.environ.get("RECORRIDO_MAX_CELLS", "10000000")))
+
+
+def max_part_bytes() -> int:
+    """Largest expanded XML part of an Office file (env ``RECORRIDO_MAX_PART_MB``, default 256).
+
+    XML parsers hold a part in memory several times over, so one huge part is refused even when
+    the whole file is under the expanded-size limit.
+    """
+    return int(float(os.environ.get("RECORRIDO_MAX_PART_MB", "256")) * 1024 * 1024)
+
+
+def check_part_sizes(zf: zipfile.ZipFile, name: str) -> None:
+    """Refuse an Office zip with an XML part larger than :func:`max_part_bytes`.
+
+    Raises
+    ------
+    InputError
+        A part is too large once expanded.
+    """
+    limit = max_part_bytes()
+    for info in zf.infolist():
+        if info.file_size > limit:
+            raise InputError(f"a part of the file ({info.filename}) expands to {info.file_size / 1e6:.0f} MB, "
+                             f"over the {limit / 1e6:.0f} MB limit",
+                             "split the document, or raise RECORRIDO_MAX_PART_MB if it is genuine", file=name)
 
 
 @dataclass
@@ -136,6 +161,7 @@ def _guard(source, name: str) -> None:
         if "xl/workbook.bin" in names:
             raise InputError("this is a binary workbook (.xlsb)", "save it from Excel as .xlsx", file=name)
         check_ooxml_xml(zf, name)
+        check_part_sizes(zf, name)
         limit = max_cells()
         for part, (r, c) in sheet_extents(zf).items():
             if r * c > limit:

@@ -13,7 +13,8 @@ import os
 
 from research.errors import InputError
 
-__all__ = ["decode_bytes", "sniff_delimiter", "read_delimited", "max_line_chars", "MAX_FIELD_CHARS"]
+__all__ = ["decode_bytes", "sniff_delimiter", "read_delimited", "max_line_chars", "max_rows",
+           "check_rows", "MAX_FIELD_CHARS"]
 
 #: Longest field accepted in a delimited file (a runaway quote would otherwise swallow the file).
 MAX_FIELD_CHARS = 1_000_000
@@ -22,6 +23,24 @@ MAX_FIELD_CHARS = 1_000_000
 def max_line_chars() -> int:
     """Longest text line kept whole (env ``RECORRIDO_MAX_LINE_CHARS``, default 1,000,000)."""
     return int(os.environ.get("RECORRIDO_MAX_LINE_CHARS", "1000000"))
+
+
+def max_rows() -> int:
+    """Most rows (or text lines, or cues) read from one file (env ``RECORRIDO_MAX_ROWS``, default 2 million)."""
+    return int(float(os.environ.get("RECORRIDO_MAX_ROWS", "2000000")))
+
+
+def check_rows(n: int, name: str, what: str = "rows") -> None:
+    """Raise :class:`InputError` when ``n`` passes :func:`max_rows`.
+
+    Examples
+    --------
+    >>> check_rows(10, "a.csv")
+    """
+    limit = max_rows()
+    if n > limit:
+        raise InputError(f"the file has more than {limit:,} {what}",
+                         "split it into smaller files, or raise RECORRIDO_MAX_ROWS if it is genuine", file=name)
 
 
 def decode_bytes(data: bytes, name: str = "<input>") -> tuple[str, str]:
@@ -141,8 +160,12 @@ class _Unclosed(Exception):
         self.line = line
 
 
-def _parse(text: str, delimiter: str, *, strict: bool, max_rows: int | None) -> list[list[str]]:
+def _parse(text: str, delimiter: str, *, strict: bool, max_rows: int | None,
+           name: str = "<input>") -> list[list[str]]:
     rows: list[list[str]] = []
+    row_limit = globals()["max_rows"]()
+    cell_limit = _max_cells()
+    cells = 0
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
     while True:
         start = reader.line_num + 1
@@ -156,9 +179,21 @@ def _parse(text: str, delimiter: str, *, strict: bool, max_rows: int | None) -> 
             exc.line = start
             raise
         rows.append(row)
+        cells += len(row)
         if max_rows is not None and len(rows) >= max_rows:
             break
+        if len(rows) > row_limit:
+            check_rows(len(rows), name)
+        if cells > cell_limit:
+            raise InputError(f"the file has more than {cell_limit:,} cells",
+                             "split it into smaller files, or raise RECORRIDO_MAX_CELLS if it is genuine", file=name)
     return rows
+
+
+def _max_cells() -> int:
+    from research.excel import max_cells
+
+    return max_cells()
 
 
 def read_delimited(data: bytes, name: str, delimiter: str | None = None,
@@ -199,7 +234,7 @@ def read_delimited(data: bytes, name: str, delimiter: str | None = None,
     csv.field_size_limit(MAX_FIELD_CHARS)
     try:
         try:
-            rows = _parse(text, delimiter, strict=True, max_rows=max_rows)
+            rows = _parse(text, delimiter, strict=True, max_rows=max_rows, name=name)
         except _Unclosed as exc:
             raise InputError("a quoted field is never closed (the quote opens here and runs to the end of the file)",
                              "close the quote or remove the stray \" character, then export again",
@@ -207,7 +242,7 @@ def read_delimited(data: bytes, name: str, delimiter: str | None = None,
         except csv.Error:
             # lenient pass: Excel-style quirks such as "x"y are read as Excel would
             try:
-                rows = _parse(text, delimiter, strict=False, max_rows=max_rows)
+                rows = _parse(text, delimiter, strict=False, max_rows=max_rows, name=name)
             except (csv.Error, _Unclosed) as exc:
                 line = getattr(exc, "line", None)
                 raise InputError(f"the file is not valid CSV ({exc})",

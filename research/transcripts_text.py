@@ -31,7 +31,7 @@ from research.errors import InputError
 from research.lang import normalise_lang
 from research.result import ImportResult
 from research.roles import role_of_label
-from research.textformats import decode_bytes, max_line_chars
+from research.textformats import check_rows, decode_bytes, max_line_chars
 from research.transcripts import MAX_TEXT_CHARS, finish_utterances, parse_timestamp
 
 __all__ = ["HEADER_KEYS", "NOT_SPEAKERS", "parse_turns", "read_text_transcript"]
@@ -225,6 +225,7 @@ def _header_line(cand, meta: dict, header_seen: bool) -> bool:
 def _lines_of_text(path: Path, name: str) -> list[tuple[int, str]]:
     text, _enc = decode_bytes(path.read_bytes(), name)
     limit = max_line_chars()
+    check_rows(text.count("\n"), name, "lines")
     lines = text.splitlines()
     return [(i, ln[:limit]) for i, ln in enumerate(lines, start=1)]
 
@@ -233,6 +234,7 @@ def _docx_lines(path: Path, name: str):
     """(lines, headings, notes, tables) of a Word document."""
     import zipfile
 
+    from research.excel import check_part_sizes
     from research.guards import check_ooxml_xml, check_zip_archive
 
     check_zip_archive(path, name)
@@ -244,6 +246,7 @@ def _docx_lines(path: Path, name: str):
             raise InputError("this zip file is not a Word document",
                              "check the extension matches the content; save it from Word as .docx", file=name)
         check_ooxml_xml(zf, name)
+        check_part_sizes(zf, name)
     import docx
 
     try:
@@ -281,6 +284,7 @@ def _subtitle_records(path: Path, name: str, ext: str) -> list[dict]:
     import webvtt
 
     text, _enc = decode_bytes(path.read_bytes(), name)
+    check_rows(text.count("-->"), name, "subtitle cues")
     try:
         if ext == ".srt":
             import io

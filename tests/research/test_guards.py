@@ -242,3 +242,23 @@ def test_guards_hidden_sheet_reported_not_read(tmp_path):
     r = read_file(tmp_path / "h.xlsx")
     assert len(r.tables["utterances"]) == 2
     assert any(s["sheet"] == "Copia" and "hidden" in s["reason"] for s in r.skipped)
+
+
+@pytest.mark.parametrize("name, content", [
+    ("many.csv", "Speaker,Text\n" + "A,b\n" * 60),
+    ("many.txt", "Ana: hola\n" * 60),
+    ("many.srt", "".join(f"{i}\n00:00:01,000 --> 00:00:02,000\nAna: hola\n\n" for i in range(1, 61))),
+])
+def test_guards_row_limit_is_an_error_not_memory_exhaustion(tmp_path, monkeypatch, name, content):
+    p = tmp_path / name
+    p.write_text(content, encoding="utf-8")
+    monkeypatch.setenv("RECORRIDO_MAX_ROWS", "50")
+    with pytest.raises(InputError, match="more than 50"):
+        read_file(p)
+
+
+def test_guards_huge_xml_part_refused(tmp_path, monkeypatch):
+    src = make_docx(tmp_path / "d.docx", ["Interviewer: Why?", "Sam: " + "slow " * 50_000])
+    monkeypatch.setenv("RECORRIDO_MAX_PART_MB", "0.1")
+    with pytest.raises(InputError, match="word/document.xml"):
+        read_file(src)
