@@ -344,10 +344,37 @@ def _column_values(df: pd.DataFrame, col: str, kind: str, table: str, dialect: s
         if kind == "json":
             vals = [_json_value(v) for v in s.astype(object).tolist()]
             return [None if v is None else json.dumps(v, ensure_ascii=False) for v in vals]
-    except (ValueError, TypeError, OverflowError) as exc:
-        raise InputError(f"column {col} of the {table} table holds values that are not {kind}s ({exc})",
-                         "fix the values or the column mapping", file=table) from None
+    except (ValueError, TypeError, OverflowError):
+        raise _bad_value(df, col, kind, table) from None
     raise AssertionError(kind)  # pragma: no cover
+
+
+_KIND_WORDS = {"int": "a whole number", "float": "a number", "ts": "a date and time", "str": "text",
+               "json": "a list or value"}
+
+
+def _bad_value(df: pd.DataFrame, col: str, kind: str, table: str) -> InputError:
+    """An InputError naming the first value of ``col`` that cannot be stored, and its row."""
+    s = df[col]
+    if kind in ("int", "float"):
+        parsed = pd.to_numeric(s, errors="coerce")
+        bad = s.notna() & parsed.isna()
+        if kind == "int":
+            bad |= parsed.notna() & (parsed != parsed.round())
+    elif kind == "ts":
+        bad = s.notna() & pd.to_datetime(s, utc=True, errors="coerce", format="mixed").isna()
+    else:  # pragma: no cover - text and JSON always convert
+        bad = pd.Series(False, index=s.index)
+    positions = np.flatnonzero(bad.to_numpy())
+    row = value = None
+    if len(positions):
+        pos = int(positions[0])
+        value = s.iloc[pos]
+        if "source_row" in df.columns and pd.notna(df["source_row"].iloc[pos]):
+            row = int(df["source_row"].iloc[pos])
+    shown = f" {str(value)[:60]!r}" if value is not None else " values"
+    return InputError(f"the {table} column {col} holds{shown}, which is not {_KIND_WORDS[kind]}",
+                      "correct the value in the file, or map another column to it with --map", row=row)
 
 
 def _restore(rows: list, names: list[str], kinds: dict[str, str]) -> pd.DataFrame:
@@ -703,7 +730,10 @@ class Repository:
                     continue
                 if tname == "participants":
                     df = _pack_attributes(df)
-                self._bulk_insert(conn, tname, df, pid, import_id=iid)
+                try:
+                    self._bulk_insert(conn, tname, df, pid, import_id=iid)
+                except InputError as exc:
+                    raise exc.located(file=result.file) from None
             self._bump(conn, pid)
         return {**summary, "project": name, "status": "imported", "import_id": int(iid)}
 

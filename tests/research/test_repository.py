@@ -251,8 +251,14 @@ def test_repository_bad_values_raise_input_error_and_roll_back(db_url):
     ev["timestamp"] = ev["timestamp"].astype(str)
     ev.loc[3, "timestamp"] = "ayer por la tarde"
     bad = ImportResult("log.csv", "eventlog", "csv", {"events": ev})
-    with pytest.raises(InputError, match="timestamp"):
+    with pytest.raises(InputError, match="timestamp") as err:
         repo.import_result("p", bad, "h")
+    assert err.value.file == "log.csv" and err.value.row == 5 and "ayer por la tarde" in str(err.value)
+    assert not repo.project_exists("p")
+    steps = _steps()
+    steps["order"] = [1, 2.5, 3]
+    with pytest.raises(InputError, match="order holds '2.5', which is not a whole number"):
+        repo.import_result("p", ImportResult("pasos.csv", "steps", "csv", {"steps": steps}), "h2")
     assert not repo.project_exists("p")
 
 
