@@ -703,6 +703,15 @@ class Repository:
                              file=result.file)
         name = _clean_name(project)
         summary = _json_value(result.summary())
+        try:
+            return self._import_once(name, result, content_hash, summary, create, user)
+        except sa.exc.IntegrityError:
+            # Another session created the same project or stored the same file at this very
+            # moment; our transaction rolled back whole. Once more: it now sees theirs.
+            return self._import_once(name, result, content_hash, summary, create, user)
+
+    def _import_once(self, name: str, result: ImportResult, content_hash: str, summary: dict, create: bool,
+                     user: str | None) -> dict:
         with self._write() as conn:
             pid = conn.execute(sa.select(projects_t.c.id).where(projects_t.c.name == name)).scalar()
             if pid is None:

@@ -447,3 +447,27 @@ def test_repository_busy_sqlite_is_a_storage_error_and_changes_nothing(tmp_path)
         blocker.close()
     assert len(repo.table("p", "pain_points")) == 0
     assert repo.add_pain_point("p", {"sentence": "Esperé"}, "ana")["version"] == 1
+
+
+def test_repository_same_file_imported_twice_at_once(db_url):
+    import threading
+
+    a, b = Repository(db_url), Repository(db_url)
+    outcomes, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def run(repo):
+        barrier.wait()
+        try:
+            outcomes.append(repo.import_result("nuevo", _result(), "same")["status"])
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(r,)) for r in (a, b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert sorted(outcomes) == ["already imported", "imported"]
+    assert len(a.table("nuevo", "utterances")) == 4
