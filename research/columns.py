@@ -20,12 +20,14 @@ from research.errors import InputError
 
 __all__ = [
     "TRANSCRIPT_ALIASES", "PARTICIPANT_ALIASES", "EVENTLOG_HINTS", "STEPS_HINTS",
-    "HEADER_SCAN_ROWS", "normalise_name", "match_columns", "find_header_row", "parse_mapping",
+    "HEADER_SCAN_ROWS", "MAX_HEADER_COLUMNS", "normalise_name", "match_columns", "find_header_row", "parse_mapping",
     "accepted_names",
 ]
 
 #: Rows scanned from the top of a sheet when looking for the header row.
 HEADER_SCAN_ROWS = 30
+#: Columns looked at when recognising a header (wider sheets keep their extra columns unread).
+MAX_HEADER_COLUMNS = 512
 
 #: Canonical utterance field -> names it is known by (compared after :func:`normalise_name`).
 TRANSCRIPT_ALIASES: dict[str, tuple[str, ...]] = {
@@ -200,7 +202,7 @@ def match_columns(headers, aliases: dict[str, tuple[str, ...]] | None = None,
     {0: 'text', 1: 'interview_id'}
     """
     aliases = TRANSCRIPT_ALIASES if aliases is None else aliases
-    norm = [normalise_name(h) for h in headers]
+    norm = [normalise_name(h) if isinstance(h, str) and len(h) <= 200 else "" for h in headers[:MAX_HEADER_COLUMNS]]
     result: dict[int, str] = {}
     taken: set[str] = set()
     if mapping:

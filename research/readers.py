@@ -80,7 +80,7 @@ def _grid_kind(rows, mapping=None) -> str | None:
     ev_hints = {normalise_name(h) for h in EVENTLOG_HINTS}
     st_hints = {normalise_name(h) for h in STEPS_HINTS}
     for row in rows[:30]:
-        names = {normalise_name(c) for c in row if isinstance(c, str) and c.strip()}
+        names = {normalise_name(c) for c in row[:512] if isinstance(c, str) and c.strip()}
         if not names:
             continue
         ev = names & ev_hints

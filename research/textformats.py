@@ -82,7 +82,9 @@ def decode_bytes(data: bytes, name: str = "<input>") -> tuple[str, str]:
         even_zero = head[0::2].count(0) > head[1::2].count(0)
         enc = "utf-16-be" if even_zero else "utf-16-le"
         try:
-            return data.decode(enc), enc
+            text = data.decode(enc)
+            if "\x00" not in text[:4096]:
+                return text, enc
         except UnicodeDecodeError:
             pass
     _refuse_binary(data, name)

@@ -244,9 +244,9 @@ def is_roster(rows, mapping=None) -> bool:
 
 def _first_nonblank(rows, scan=30) -> list[str]:
     for row in rows[:scan]:
-        cells = [cell_text(c) for c in row]
+        cells = [cell_text(c) for c in row[:50]]
         if sum(1 for c in cells if c) >= 1:
-            return [c for c in cells if c]
+            return [c if len(c) <= 40 else c[:39] + "…" for c in cells if c]
     return []
 
 
@@ -330,7 +330,7 @@ def _notes_grid(rows, *, file, sheet, mapping, first_row) -> dict | None:
                                            if k != "participant_id"}))
     body = rows[hidx + 1:]
     questions = []
-    for j, h in enumerate(header):
+    for j, h in enumerate(header[:512]):
         if not h or j in cols or j in attr_cols or normalise_name(h) in NON_QUESTION_HEADERS:
             continue
         values = [cell_text(r[j]) for r in body[:200] if j < len(r)]

@@ -262,3 +262,30 @@ def test_guards_huge_xml_part_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("RECORRIDO_MAX_PART_MB", "0.1")
     with pytest.raises(InputError, match="word/document.xml"):
         read_file(src)
+
+
+HOSTILE = {
+    "bom_only.csv": b"\xef\xbb\xbf",
+    "blank.csv": b"   \n\n  ",
+    "nul.txt": b"\x00" * 100,
+    "utf16_bom_only.txt": b"\xff\xfe",
+    "gz.csv": b"\x1f\x8b\x08\x00\x00\x00\x00\x00",
+    "wide_header.csv": (",".join(f"c{i}" for i in range(100_000)) + "\n").encode(),
+    "quote_storm.csv": b'"' * 100_000,
+    "just_colons.txt": b":::\n: :\n::x\n",
+    "vtt_no_cues.vtt": b"WEBVTT\n\n",
+    "srt_garbage.srt": b"1\nnot a time\nhello\n",
+    "zip_empty.xlsx": b"PK\x05\x06" + b"\0" * 18,
+    "random.docx": b"PK\x03\x04" + bytes(range(256)) * 20,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_guards_hostile_inputs_fail_with_one_short_line(tmp_path, capsys, name):
+    import cli
+
+    p = tmp_path / name
+    p.write_bytes(HOSTILE[name])
+    assert cli.main(["utterances", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {name}") and err.count("\n") == 1 and len(err) < 600
