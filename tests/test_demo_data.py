@@ -74,7 +74,8 @@ def gold():
 def test_demo_generator_is_deterministic(regenerated):
     out, templates, _ = regenerated
     generated = sorted(p.name for p in out.iterdir())
-    committed = sorted(p.name for p in DEMO.iterdir() if p.name != "generate.py" and not p.name.startswith("."))
+    committed = sorted(p.name for p in DEMO.iterdir()
+                       if p.is_file() and p.name != "generate.py" and not p.name.startswith("."))
     assert generated == committed
     for name in generated:
         assert _content(out / name) == _content(DEMO / name), f"{name} differs from the committed file"
