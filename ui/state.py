@@ -33,7 +33,7 @@ def init_state() -> None:
     ss = st.session_state
     lang = os.environ.get("RECORRIDO_LANG", "en")
     ss.setdefault(LANG, lang if lang in ("en", "es") else "en")
-    ss.setdefault(PROJECT, None)
+    ss.setdefault(PROJECT, "demo")  # there from the first start (research.demo.ensure_demo)
     ss.setdefault(REDACT, True)
     ss.setdefault(USER, "")
     ss.setdefault(FLASH, [])

@@ -205,3 +205,53 @@ def workshop(db_url) -> str:
     if not has_library("research.repository"):
         pytest.skip("research.repository has not landed")
     return build_workshop_project(db_url)
+
+
+# -- a real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) --------------
+
+CHROMIUM = os.environ.get("RECORRIDO_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHOTS = ROOT / "shots"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Chromium for the end-to-end tests; skipped when missing, unless RECORRIDO_REQUIRE_E2E=1."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("RECORRIDO_REQUIRE_E2E") == "1":
+            pytest.fail(f"{CHROMIUM} is missing and RECORRIDO_REQUIRE_E2E=1 (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=60_000)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def new_page(browser, streamlit_server):
+    """``new_page()``: a fresh browser context (its own Streamlit session) on the app's first page.
+    Uncaught JS errors are collected in ``page.js_errors`` and must stay empty."""
+    contexts = []
+
+    def _new(lang: str | None = None):
+        ctx = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+        ctx.set_default_timeout(90_000)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.js_errors = []
+        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+        page.goto(streamlit_server.url + "/")
+        page.get_by_test_id("stSidebarNav").wait_for()
+        return page
+
+    yield _new
+    errors = [e for c in contexts for p in c.pages for e in p.js_errors]
+    for ctx in contexts:
+        ctx.close()
+    assert errors == [], errors

@@ -90,7 +90,7 @@ def test_app_evidence_accept_is_stored_and_marked_human(open_app, workshop, db_u
     assert any(s.value == "Saved." for s in at.success)
     stored = Repository(db_url).table(workshop, "pain_points").set_index("id")
     assert stored.loc[int(pick), "status"] == "accepted"
-    assert "✋ accepted" in at.dataframe[0].value["Status"].tolist()
+    assert "person · accepted" in at.dataframe[0].value["Status"].tolist()
 
 
 def test_app_evidence_two_people_on_the_same_pain_point_never_overwrite(open_app, workshop, db_url):
@@ -106,7 +106,7 @@ def test_app_evidence_two_people_on_the_same_pain_point_never_overwrite(open_app
     assert any("Someone else changed" in w.value for w in second.warning)
     stored = Repository(db_url).table(workshop, "pain_points").set_index("id")
     assert stored.loc[int(pick), "status"] == "accepted"  # the first decision survived
-    assert "✋ accepted" in second.dataframe[0].value["Status"].tolist()  # and is now shown
+    assert "person · accepted" in second.dataframe[0].value["Status"].tolist()  # and is now shown
 
 
 def test_app_evidence_filters_narrow_the_list(open_app, workshop):

@@ -115,8 +115,8 @@ table = pd.DataFrame({
     t("col_category"): shown["category"].map(lambda v: category_label(v, lang)),
     t("col_severity"): pd.to_numeric(shown["severity"], errors="coerce").round(2),
     t("col_step"): shown["step_id"].map(lambda v: step_names.get(str(v), v) if views.clean(v) else ""),
-    t("col_channel"): shown["channel"],
-    t("col_segment"): shown["segment"],
+    t("col_channel"): shown["channel"].astype(object).where(shown["channel"].notna(), ""),
+    t("col_segment"): shown["segment"].astype(object).where(shown["segment"].notna(), ""),
     t("col_sentence"): [show(views.quote_of(p, by_key.get(views.utterance_key(p), {}).get("text")),
                              p.get("lang")) for p in shown.to_dict("records")],
 })
@@ -138,7 +138,9 @@ source = by_key.get(views.utterance_key(pain))
 
 left, right = st.columns([3, 2], gap="large")
 with left, st.container(border=True):
-    st.markdown(f"**{_status(pain['status'])}** · {md_escape(category_label(pain['category'], lang))}")
+    badge = "orange-badge" if pain["status"] == "suggested" else "blue-badge"
+    st.markdown(f":{badge}[{md_escape(_status(pain['status']))}] · "
+                f"**{md_escape(category_label(pain['category'], lang))}**")
     if source is not None:
         spans = [(int(pain["start"]), int(pain["end"]), "suggested" if pain["status"] == "suggested"
                   else ("rejected" if pain["status"] == "rejected" else "accepted"))]

@@ -51,10 +51,15 @@ decisions = backend.priority_decisions(project)
 dec = {r["key"]: r for r in decisions.to_dict("records")} if len(decisions) else {}
 backlog = views.backlog_frame(rows, dec, BACKLOG_COLUMNS)
 st.subheader(t("backlog"))
+top = rows[0]
+st.markdown(t("top_priority", name=md_escape(top.get("step") or top["id"]) + (
+    f" · {md_escape(top['channel'])}" if top.get("channel") else ""), score=f"{top['score']:.0f}"))
 st.dataframe(backlog, hide_index=True, key="backlog_table",
              column_config={**{c: labels.get(c, c) for c in backlog.columns},
                             "score": st.column_config.ProgressColumn(labels["score"], min_value=0, max_value=100,
                                                                      format="%.0f"),
+                            **{c: st.column_config.NumberColumn(labels[c], format="%.2f")
+                               for c in ("reach", "severity", "delay", "friction", "centrality") if c in backlog},
                             "chosen": st.column_config.CheckboxColumn(labels["chosen"])})
 
 sheets = cached.report_sheets(cached.database_url(), project, revision, tuple(sorted(weights().items())))
