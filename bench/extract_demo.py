@@ -58,6 +58,40 @@ def main():
     wrong = [(g["sentence"][:70], g["step_id"], r.step_id) for r, g in stepped if r.step_id != g["step_id"]]
     for w in wrong:
         print("   ", *w)
+    # every gold sentence with a step (pain or not), linked with the same kind of context
+    from nlp.linking import build_step_index, link_step
+
+    index = build_step_index(steps)
+    utt = utt.reset_index(drop=True)
+    where = {(r.source_file, r.source_sheet, r.source_row, r.source_column): i for i, r in enumerate(utt.itertuples())}
+    by_turn = {}
+    for g in gold:
+        by_turn.setdefault((g["file"], g["sheet"], g["row"], g["column"]), []).append(g)
+    ok = n = none = 0
+    for key, sents in by_turn.items():
+        i = where.get(key)
+        if i is None:
+            continue
+        iid = utt.at[i, "interview_id"]
+        before = utt[(utt["interview_id"] == iid) & (utt.index < i)]
+        q = before[before["speaker_role"] == "interviewer"]["text"].tolist()
+        p = before[before["speaker_role"] != "interviewer"]["text"].tolist()
+        sents = sorted(sents, key=lambda g: g["start"])
+        for j, g in enumerate(sents):
+            if not g["step_id"]:
+                continue
+            earlier = [x["sentence"] for x in reversed(sents[:j])]
+            column = utt.at[i, "source_column"]
+            question = column if isinstance(column, str) and column else (q[-1] if q else "")
+            link = link_step(g["sentence"], index, g["lang"], context=[question, *earlier[:2],
+                                                                       p[-1] if p else ""])
+            n += 1
+            if link.step_id != g["step_id"] and "-v" in sys.argv:
+                print("    all:", g["sentence"][:80], "| gold", g["step_id"], "got", link.step_id, link.via)
+            ok += link.step_id == g["step_id"]
+            none += link.step_id is None
+    print(f"step accuracy on all {n} gold sentences with a step: {ok / max(1, n):.3f} (abstained {none})")
+
     # channel coverage
     print(f"channel set on {pp['channel'].notna().sum()}/{len(pp)} pain points")
 

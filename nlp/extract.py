@@ -197,7 +197,10 @@ def extract_pain_points(utterances: pd.DataFrame, steps: pd.DataFrame | None = N
     for k, turn in enumerate(turns):
         iid = turn["interview_id"]
         last_q, last_p = last.get(iid, (None, None))
-        question[k], previous[k] = last_q, last_p
+        # In a notes grid the column header is the question the cell answers.
+        column = turn.get("source_column")
+        question[k] = column if isinstance(column, str) and column.strip() else last_q
+        previous[k] = last_p
         if isinstance(turn.get("speaker"), str):
             speakers_of.setdefault(iid, {})[turn["speaker"]] = None
         if turn.get("speaker_role") == "interviewer":

@@ -79,6 +79,7 @@ class StepIndex:
     phrases: list[list[frozenset]]
     aux: list[dict[str, float]]
     idf: dict[str, float]
+    agency: list[frozenset] | None = None  # per step: features of its agency (never name it)
 
 
 @lru_cache(maxsize=2)
@@ -226,7 +227,10 @@ def build_step_index(steps: pd.DataFrame, lang: str | None = None) -> StepIndex:
     lang = lang or _table_lang(steps)
     phrases: list[list[frozenset]] = []
     aux: list[dict[str, float]] = []
+    agencies: list[frozenset] = []
     for _, row in steps.iterrows():
+        agencies.append(frozenset(f for part in _cell(row.get("agency")).split(";")
+                                  for f in sentence_features(part, lang) if not f.startswith("ch:")))
         names = [_cell(row.get("step"))] + [p for p in _cell(row.get("synonyms")).split(";")]
         phrases.append([fs for fs in (frozenset(sentence_features(n, lang)) for n in names if n.strip()) if fs])
         extra: dict[str, float] = {}
@@ -247,7 +251,7 @@ def build_step_index(steps: pd.DataFrame, lang: str | None = None) -> StepIndex:
     weights = _concept_weights()
     idf = {f: (1.0 + math.log(n / k)) * (weights.get(f[2:], 1.0) if f.startswith("c:") else 1.0)
            for f, k in df.items()}
-    return StepIndex([_cell(s) for s in steps["step_id"]], phrases, aux, idf)
+    return StepIndex([_cell(s) for s in steps["step_id"]], phrases, aux, idf, agencies)
 
 
 def _similar(a: str, b: str) -> bool:
@@ -282,12 +286,15 @@ def _scores(text: str, index: StepIndex, lang: str) -> dict[int, tuple[float, fl
     for i, names in enumerate(index.phrases):
         matched: dict[str, float] = {}
         coverage = 0.0
+        agency = index.agency[i] if index.agency else frozenset()
         for phrase in names:
             # Channel words in a step's name count half ("counter", "online form"), and a short
-            # or generic name ("requisitos") cannot be fully covered by one common word.
+            # or generic name ("requisitos") cannot be fully covered by one common word; the
+            # agency's own words ("ventanilla de Panamá Emprende") do not tell its steps apart.
             got = {f: _hit(f, feats, words) * (0.5 if f.startswith("ch:") else 1.0) for f in phrase}
-            total = sum(index.idf[f] for f in phrase if not f.startswith("ch:"))
-            found = sum(index.idf[f] * h for f, h in got.items() if not f.startswith("ch:"))
+            core = [f for f in phrase if not f.startswith("ch:") and f not in agency]
+            total = sum(index.idf[f] for f in core)
+            found = sum(index.idf[f] * got[f] for f in core)
             coverage = max(coverage, found / max(total, MIN_NAME_WEIGHT) if total else 0.0)
             matched.update({f: max(h, matched.get(f, 0.0)) for f, h in got.items() if h})
         aux_hits = {f: w * _hit(f, feats, words) for f, w in index.aux[i].items() if f not in matched}

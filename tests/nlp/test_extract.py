@@ -125,3 +125,10 @@ def test_extract_with_the_real_detector_both_languages():
     assert pp["interview_id"].tolist() == ["e1", "e2"]
     assert pp["lang"].tolist() == ["es", "en"]
     assert set(pp["category"]) == {"waiting"} and set(pp["channel"]) == {"office"}
+
+
+def test_extract_notes_grid_column_header_is_the_question(fake_detector):
+    u = _utt([("n1", "P9", "P9", "participant", "Todo tardó tres semanas.")])
+    u["source_column"] = "¿Cómo le fue con el permiso sanitario?"
+    pp = extract_pain_points(u, STEPS, redact=False)
+    assert pp["step_id"].tolist() == ["S2"] and pp["source_column"].tolist() == [u["source_column"].iloc[0]]

@@ -79,3 +79,11 @@ def test_linking_index_is_reusable(spanish_steps):
 def test_linking_features_are_bilingual_concepts():
     assert {"c:permit", "c:health"} <= sentence_features("health permit", "en")
     assert {"c:permit", "c:health"} <= sentence_features("permiso sanitario", "es")
+
+
+def test_linking_agency_words_alone_do_not_pick_a_step():
+    steps = pd.DataFrame({"step_id": ["A", "B"], "agency": ["Panamá Emprende", "Panamá Emprende"],
+                          "step": ["Crear el usuario", "Revisar los documentos"],
+                          "synonyms": ["", "ventanilla de Panamá Emprende"]})
+    assert link_step("Fui a Panamá Emprende y nadie sabía nada", steps, "es").step_id is None
+    assert link_step("Revisaron los documentos en Panamá Emprende", steps, "es").step_id == "B"
