@@ -162,8 +162,8 @@ def speaker_names(speakers) -> list[str]:
 
     Examples
     --------
-    >>> speaker_names(["Entrevistadora", "María Pérez", "P1", "Interviewer (Ana)"])
-    ['María Pérez', 'María', 'Pérez', 'Ana']
+    >>> speaker_names(["Entrevistadora", "María Pérez", "P1", "Interviewer (Ana)", "Sra. Gómez", "Funcionaria DGI"])
+    ['María Pérez', 'María', 'Pérez', 'Ana', 'Gómez']
     """
     lex = _lexicon()
     names: list[str] = []
@@ -171,7 +171,8 @@ def speaker_names(speakers) -> list[str]:
         if not isinstance(label, str):
             continue
         words = [w for w in _WORD_RE.findall(label) if len(w) >= 2 and _fold(w) not in lex["roles"]
-                 and _fold(w) not in lex["blocked"] and _fold(w) not in lex["institutions"]]
+                 and _fold(w) not in lex["blocked"] and _fold(w) not in lex["institutions"]
+                 and _fold(w) not in _TITLES and _fold(w) not in lex["stop"]]
         if not words:
             continue
         if len(words) > 1:

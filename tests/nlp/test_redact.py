@@ -86,8 +86,9 @@ def test_redact_speaker_labels_everywhere_any_case():
     assert speaker_names(speakers) == ["Yessenia Ureña", "Yessenia", "Ureña"]
     out = redact("Bueno, yessenia, como le decía, Yessenia Ureña firmó.", "es", speakers)
     assert out == "Bueno, [PERSONA], como le decía, [PERSONA] firmó."
-    # role labels are not names
+    # role labels, titles and agencies in labels are not names
     assert redact("La entrevistadora preguntó.", "es", ["Entrevistadora"]) == "La entrevistadora preguntó."
+    assert speaker_names(["Sra. Gómez", "Funcionario DGI", "Cliente 2"]) == ["Gómez"]
 
 
 @pytest.mark.parametrize("text,lang", [
