@@ -266,7 +266,12 @@ def _rows_layout(rows, found, *, file, sheet, merged, default_interview, first_r
     if "speaker" not in fields and "speaker_role" in fields:
         # a lone Rol column holds who speaks (Entrevistador / Participante)
         fields["speaker"] = fields["speaker_role"]
+    if "speaker" not in fields and "participant_id" in fields and _holds_interviewers(rows, hidx, fields["participant_id"]):
+        # a "Participante" column that names the interviewer too is really who speaks
+        fields["speaker"] = fields.pop("participant_id")
+        cols[fields["speaker"]] = "speaker"
     ti = fields["text"]
+    above = _key_values_above(rows[:hidx])
     unit = _unit_of(header[fields["timestamp"]]) if "timestamp" in fields else None
     get = {f: fields.get(f) for f in ("interview_id", "participant_id", "speaker", "speaker_role",
                                       "timestamp", "lang", "seq")}
@@ -277,6 +282,8 @@ def _rows_layout(rows, found, *, file, sheet, merged, default_interview, first_r
 
     def at(row, j):
         return row[j] if j is not None and j < len(row) else ""
+
+    split_labels = si is None and _texts_carry_labels([at(r, ti) for r in rows[hidx + 1:hidx + 101]])
 
     for i in range(hidx + 1, len(rows)):
         row = rows[i]
@@ -295,10 +302,15 @@ def _rows_layout(rows, found, *, file, sheet, merged, default_interview, first_r
         if len(text) > MAX_TEXT_CHARS:
             text = text[:MAX_TEXT_CHARS]
             skipped.append({"sheet": sheet, "row": rownum, "reason": f"text cut at {MAX_TEXT_CHARS:,} characters"})
+        speaker = (cell_text(at(row, si)) or None) if si is not None else None
+        if si is None and split_labels:
+            speaker, text = _split_label(text)
         records.append({
-            "interview_id": iv or (last_interview if ii is not None else None) or default_interview,
-            "participant_id": (cell_text(at(row, pi)) or None) if pi is not None else None,
-            "speaker": (cell_text(at(row, si)) or None) if si is not None else None,
+            "interview_id": iv or (last_interview if ii is not None else None) or above.get("interview_id")
+            or default_interview,
+            "participant_id": ((cell_text(at(row, pi)) or None) if pi is not None else None)
+            or above.get("participant_id"),
+            "speaker": speaker,
             "role_written": (cell_text(at(row, ri)) or None) if ri is not None else None,
             "text": text,
             "timestamp": parse_timestamp(at(row, tsi), unit) if tsi is not None else None,
@@ -307,10 +319,70 @@ def _rows_layout(rows, found, *, file, sheet, merged, default_interview, first_r
             "source_file": file, "source_sheet": sheet, "source_row": rownum, "source_column": None,
         })
     mapping = {header[i]: f for i, f in cols.items() if header[i]}
+    if above.get("interviewer"):
+        for r in records:
+            r["interviewer_hint"] = above["interviewer"]
     layout = "rows" if get["interview_id"] is not None or _is_generic(sheet) else "sheet-per-interview"
     return {"layout": layout, "records": records, "mapping": mapping, "header_row": first_row + hidx,
             "reason": None if records else "header only, no utterance rows", "headers": header,
             "skipped": skipped}
+
+
+def _holds_interviewers(rows, hidx: int, j: int) -> bool:
+    from research.roles import role_of_label
+
+    values = {cell_text(r[j]) for r in rows[hidx + 1:hidx + 201] if j < len(r)}
+    return any(v and role_of_label(v) == "interviewer" for v in values)
+
+
+_ABOVE_KEYS = {"participant_id": "participant_id", "interview_id": "interview_id"}
+
+
+def _key_values_above(rows) -> dict:
+    """``Participante: P03`` / ``Entrevistadora | María`` lines above a header (per-sheet metadata)."""
+    from research.transcripts_text import HEADER_KEYS
+
+    out: dict = {}
+    for row in rows:
+        cells = [cell_text(c) for c in row[:10]]
+        cells = [c for c in cells if c]
+        pairs = []
+        if len(cells) >= 2:
+            pairs.append((cells[0].rstrip(":"), cells[1]))
+        elif len(cells) == 1 and ":" in cells[0]:
+            k, _, v = cells[0].partition(":")
+            pairs.append((k, v.strip()))
+        for k, v in pairs:
+            target = HEADER_KEYS.get(normalise_name(k))
+            if target and v and target not in out and len(v) <= 60:
+                if target == "participant_id" and not any(ch.isdigit() for ch in v.split()[0]):
+                    continue
+                out[target] = v.split()[0].strip(",;()") if target == "participant_id" else v
+    return out
+
+
+def _texts_carry_labels(texts) -> bool:
+    """Whether most text cells start with ``Name:`` (speaker and text typed in one cell)."""
+    from research.transcripts_text import _candidate, _looks_like_name
+
+    texts = [t for t in texts if isinstance(t, str) and t.strip()]
+    if len(texts) < 2:
+        return False
+    hits = 0
+    for t in texts:
+        c = _candidate(t)
+        if c and (_looks_like_name(c[0])):
+            hits += 1
+    return hits / len(texts) >= 0.6
+
+
+def _split_label(text: str):
+    from research.transcripts_text import _candidate, _looks_like_name
+
+    c = _candidate(text)
+    if c and _looks_like_name(c[0]) and c[2].strip():
+        return c[0], c[2].strip()
+    return None, text
 
 
 def _notes_grid(rows, *, file, sheet, mapping, first_row) -> dict | None:
@@ -431,11 +503,19 @@ def finish_utterances(records: list[dict], *, lang: str | None = None, interview
     seq_of: dict[int, int] = {}
     for iv, idx in groups.items():
         recs = [records[k] for k in idx]
+        hints = {h for r in recs if (h := r.get("interviewer_hint"))}
+        named = tuple(interviewers) + tuple(x for h in hints for x in (h, h.split()[0]))
         roles = assign_roles([r.get("speaker") for r in recs], [r.get("text") for r in recs],
-                             roles=[r.get("role_written") for r in recs], interviewers=interviewers)
+                             roles=[r.get("role_written") for r in recs], interviewers=named)
         detected = lang or detect_lang([r.get("text") for r in recs])
         pids = [r.get("participant_id") for r in recs if r.get("participant_id")]
         default_pid = pids[0] if pids and len(set(pids)) == 1 else iv
+        if not pids:
+            # the one participant speaking under a code (P01) names the participant
+            codes = {r.get("speaker") for r, role in zip(recs, roles, strict=True)
+                     if role == "participant" and r.get("speaker")}
+            if len(codes) == 1 and any(ch.isdigit() for ch in next(iter(codes))) and len(next(iter(codes))) <= 12:
+                default_pid = next(iter(codes))
         stamps = [r.get("timestamp") for r in recs]
         clocks = [s for s in stamps if isinstance(s, datetime)]
         t0 = min(clocks, key=_naive) if clocks else None

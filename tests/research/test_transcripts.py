@@ -281,3 +281,31 @@ def test_transcripts_xlsx_clock_times_become_seconds_from_start(tmp_path):
                                                ["Ana", datetime(2024, 5, 1, 10, 2, 30), "Nada."]]})
     _r, df = _utt(p)
     assert df["timestamp"].tolist() == [0.0, 150.0]
+
+
+def test_transcripts_xlsx_metadata_rows_above_header(tmp_path):
+    p = make_xlsx(tmp_path / "m.xlsx", {"Entrevista 4": [
+        ["Participante:", "P04"], ["Entrevistadora", "María López"], [],
+        ["Hablante", "Texto"], ["María", "¿Cómo le fue?"], ["Luis", "Mal, fui tres veces."]]})
+    _r, df = _utt(p)
+    assert df["participant_id"].tolist() == ["P04", "P04"]
+    assert df["speaker_role"].tolist() == ["interviewer", "participant"]
+    assert df["source_row"].tolist() == [5, 6]
+
+
+def test_transcripts_xlsx_speaker_typed_in_the_text_cell(tmp_path):
+    p = make_xlsx(tmp_path / "t.xlsx", {"E2": [
+        ["Transcripción"], ["Entrevistador: ¿Qué trámite hizo?"], ["Ana: El registro, y me tomó un mes."],
+        ["Entrevistador: ¿Por qué?"]]})
+    _r, df = _utt(p)
+    assert df["speaker"].tolist() == ["Entrevistador", "Ana", "Entrevistador"]
+    assert df["text"].tolist()[1] == "El registro, y me tomó un mes."
+
+
+def test_transcripts_participant_column_naming_the_interviewer_is_the_speaker(tmp_path):
+    p = make_xlsx(tmp_path / "p.xlsx", {"Hoja1": [
+        ["Entrevista", "Participante", "Texto"], ["E1", "Entrevistadora", "¿Y?"], ["E1", "P01", "Nada."]]})
+    _r, df = _utt(p)
+    assert df["speaker"].tolist() == ["Entrevistadora", "P01"]
+    assert df["speaker_role"].tolist() == ["interviewer", "participant"]
+    assert df["participant_id"].tolist() == ["P01", "P01"]
