@@ -98,18 +98,20 @@ _KINDS: dict[str, tuple[tuple[str, str], ...]] = {
     "utterances": (
         ("interview_id", "str"), ("participant_id", "str"), ("speaker", "str"), ("speaker_role", "str"),
         ("seq", "int"), ("text", "str"), ("timestamp", "float"), ("lang", "str"), ("source_file", "str"),
-        ("source_sheet", "str"), ("source_row", "int"), ("source_column", "str"),
+        ("source_sheet", "str"), ("source_row", "int"), ("source_column", "str"), ("extra", "json"),
     ),
     "participants": (("participant_id", "str"), ("segment", "str"), ("attributes", "json")),
     "steps": (
         ("journey", "str"), ("step_id", "str"), ("stage", "str"), ("step", "str"), ("channel", "str"),
         ("lane", "str"), ("agency", "str"), ("order", "int"), ("next_steps", "json"),
         ("median_wait_days", "float"), ("volume_per_month", "float"), ("documents_required", "json"),
-        ("synonyms", "json"),
+        ("synonyms", "json"), ("source_file", "str"), ("source_sheet", "str"), ("source_row", "int"),
+        ("extra", "json"),
     ),
     "events": (
         ("case_id", "str"), ("activity", "str"), ("timestamp", "ts"), ("channel", "str"),
         ("resource", "str"), ("agency", "str"), ("lifecycle", "str"), ("source_row", "int"),
+        ("step_id", "str"), ("extra", "json"),
     ),
     "pain_points": (
         ("interview_id", "str"), ("participant_id", "str"), ("source_file", "str"),
@@ -117,7 +119,7 @@ _KINDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("start", "int"), ("end", "int"), ("category", "str"), ("severity", "float"), ("cues", "json"),
         ("step_id", "str"), ("channel", "str"), ("lang", "str"), ("status", "str"),
         ("suggestion_key", "str"), ("version", "int"), ("created_at", "ts"), ("updated_at", "ts"),
-        ("updated_by", "str"),
+        ("updated_by", "str"), ("extra", "json"),
     ),
     "narrated": (
         ("interview_id", "str"), ("participant_id", "str"), ("position", "int"), ("step_id", "str"),
@@ -737,8 +739,7 @@ class Repository:
                     continue  # readers produce only these; anything else is not an import's business
                 if df is None or not len(df):
                     continue
-                if tname == "participants":
-                    df = _pack_attributes(df)
+                df = _pack_attributes(df) if tname == "participants" else _pack_extra(df, tname)
                 try:
                     self._bulk_insert(conn, tname, df, pid, import_id=iid)
                 except InputError as exc:
@@ -892,11 +893,10 @@ class Repository:
             return _unpack_attributes(df)
         if name == "utterances":
             df["project"] = pd.Series([_norm(project)] * len(df), dtype="str")
-        if name == "pain_points":
-            return df[list(PAIN_POINT_COLUMNS) + list(_PAIN_EXTRA)]
-        if name == "events":  # the reader's row reference travels along, after the canonical columns
-            return df[list(EVENT_COLUMNS) + ["source_row"]]
-        return df[list(_CANONICAL[name])]
+        first = list(PAIN_POINT_COLUMNS) + list(_PAIN_EXTRA) if name == "pain_points" else list(_CANONICAL[name])
+        # then the stored non-canonical columns (events: source_row, step_id; steps: source reference)
+        known = [c for c in cols if c not in first and c not in ("extra", "suggestion_key", "created_at")]
+        return _unpack_extra(df, first + known)
 
     def _raw_column(self, col: sa.Column, kind: str):
         """Select timestamps (and SQLite JSON) as text: pandas parses text in bulk far faster than
@@ -951,7 +951,7 @@ class Repository:
                                                  "python") for c in _LOCATION], strict=False))
                 df = df[[_location_key(k) not in kept for k in keys]]
                 if len(df):
-                    df = df.assign(status="suggested")
+                    df = _pack_extra(df.assign(status="suggested"), "pain_points")
                     now = _now()
                     added = self._bulk_insert(conn, "pain_points", df, pid,
                                               fixed={"version": 1, "created_at": now, "updated_at": now,
@@ -1211,6 +1211,31 @@ def _pack_attributes(df: pd.DataFrame) -> pd.DataFrame:
     attrs = [{str(k): _json_value(v) for k, v in r.items() if not _is_missing(v)} for r in records]
     out = df[[c for c in PARTICIPANT_COLUMNS if c in df.columns]].copy()
     out["attributes"] = pd.Series(attrs, index=df.index, dtype=object)
+    return out
+
+
+def _pack_extra(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Columns a table does not store one by one go, per row, into the JSON ``extra`` cell."""
+    stored = {c for c, _ in _KINDS[table]} | set(_CANONICAL[table]) | {"id", "project"}
+    extra = [c for c in df.columns if c not in stored]
+    if not extra:
+        return df
+    records = df[extra].astype(object).to_dict("records")
+    cells = [{str(k): _json_value(v) for k, v in r.items() if not _is_missing(v)} or None for r in records]
+    out = df.drop(columns=extra)
+    out["extra"] = pd.Series(cells, index=df.index, dtype=object)
+    return out
+
+
+def _unpack_extra(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``columns`` in order, then one column per key found in the ``extra`` cells."""
+    out = df[columns].copy()
+    if "extra" not in df.columns:
+        return out
+    cells = [c if isinstance(c, dict) else {} for c in df["extra"].tolist()]
+    for key in dict.fromkeys(k for c in cells for k in c):
+        if key not in out.columns:
+            out[key] = pd.Series([c.get(key) for c in cells], index=out.index).infer_objects()
     return out
 
 

@@ -26,7 +26,7 @@ def _engine(url: str) -> sa.Engine:
 
 
 def test_migrations_there_are_at_least_two_revisions():
-    assert head_revision() == "0003"
+    assert head_revision() == "0004"
 
 
 def test_migrations_upgrade_from_first_revision_keeps_data(db_url):

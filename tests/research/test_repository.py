@@ -180,14 +180,14 @@ def test_repository_roundtrip_every_table_with_dtypes(db_url):
     assert par["access_needs"].iloc[1] == "silla de ruedas"
 
     st = t["steps"]
-    assert list(st.columns) == list(repo_mod.STEP_COLUMNS)
+    assert list(st.columns) == [*repo_mod.STEP_COLUMNS, "source_file", "source_sheet", "source_row"]
     assert st["next_steps"].tolist() == [["S2"], ["S3", "S1"], []]
     assert st["documents_required"].iloc[1] == ["cédula", "aviso"] and st["documents_required"].iloc[2] is None
     assert str(st["order"].dtype) == "Int64" and st["order"].tolist() == [1, 2, 3]
     assert pd.isna(st["median_wait_days"].iloc[2]) and st["volume_per_month"].iloc[0] == 1200.0
 
     ev = t["events"]
-    assert list(ev.columns) == [*repo_mod.EVENT_COLUMNS, "source_row"]
+    assert list(ev.columns) == [*repo_mod.EVENT_COLUMNS, "source_row", "step_id"]
     assert str(ev["timestamp"].dt.tz) == "UTC"
     pd.testing.assert_series_equal(ev["timestamp"].dt.as_unit("us"), _events()["timestamp"].dt.as_unit("us"),
                                    check_names=False)
@@ -471,3 +471,22 @@ def test_repository_same_file_imported_twice_at_once(db_url):
     assert errors == []
     assert sorted(outcomes) == ["already imported", "imported"]
     assert len(a.table("nuevo", "utterances")) == 4
+
+
+def test_repository_keeps_columns_beyond_the_canonical_ones(db_url):
+    repo = Repository(db_url)
+    utt = _utterances().assign(emoción=["neutral", "enojo 😡", None, "frustration"])
+    ev = _events().assign(step_id=["S1", "S2", None, "S1", "S2"], sucursal=["David", None, "Colón", "David", None])
+    st = _steps().assign(source_file="pasos.xlsx", source_sheet="Abrir negocio", source_row=[2, 3, 4])
+    repo.import_result("p", ImportResult("u.xlsx", "transcripts", "rows", {"utterances": utt}), "hu")
+    repo.import_result("p", ImportResult("e.csv", "eventlog", "csv", {"events": ev}), "he")
+    repo.import_result("p", ImportResult("pasos.xlsx", "steps", "steps", {"steps": st}), "hs")
+    repo.save_suggestions("p", pd.DataFrame({"sentence": ["Esperé"], "category": ["waiting"], "modelo": ["v1"]}))
+    t = repo.tables("p")
+    assert t["utterances"]["emoción"].tolist()[:2] == ["neutral", "enojo 😡"] and pd.isna(t["utterances"]["emoción"].iloc[2])
+    assert list(t["events"].columns) == [*repo_mod.EVENT_COLUMNS, "source_row", "step_id", "sucursal"]
+    assert t["events"]["step_id"].tolist()[:2] == ["S1", "S2"] and pd.isna(t["events"]["step_id"].iloc[2])
+    assert t["events"]["sucursal"].iloc[2] == "Colón"
+    assert t["steps"][["source_file", "source_sheet"]].iloc[0].tolist() == ["pasos.xlsx", "Abrir negocio"]
+    assert t["steps"]["source_row"].tolist() == [2, 3, 4]
+    assert t["pain_points"]["modelo"].tolist() == ["v1"]
