@@ -26,7 +26,13 @@ _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,8})"')
 
 
 def max_cells() -> int:
-    """Largest accepted rectangle of one sheet, in cells (env ``RECORRIDO_MAX_CELLS``, default 10 million)."""
+    """Largest accepted rectangle of one sheet, in cells (env ``RECORRIDO_MAX_CELLS``, default 10 million).
+
+    Examples
+    --------
+    >>> max_cells() > 0
+    True
+    """
     return int(float(os.environ.get("RECORRIDO_MAX_CELLS", "10000000")))
 
 
@@ -35,6 +41,11 @@ def max_part_bytes() -> int:
 
     XML parsers hold a part in memory several times over, so one huge part is refused even when
     the whole file is under the expanded-size limit.
+
+    Examples
+    --------
+    >>> max_part_bytes() >= 1024 * 1024
+    True
     """
     return int(float(os.environ.get("RECORRIDO_MAX_PART_MB", "256")) * 1024 * 1024)
 
@@ -46,6 +57,14 @@ def check_part_sizes(zf: zipfile.ZipFile, name: str) -> None:
     ------
     InputError
         A part is too large once expanded.
+
+    Examples
+    --------
+    >>> buf = io.BytesIO()
+    >>> with zipfile.ZipFile(buf, "w") as z:
+    ...     z.writestr("word/document.xml", "<w:document/>")
+    >>> check_part_sizes(zipfile.ZipFile(buf), "ok.docx") is None
+    True
     """
     limit = max_part_bytes()
     for info in zf.infolist():

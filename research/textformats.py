@@ -21,12 +21,24 @@ MAX_FIELD_CHARS = 1_000_000
 
 
 def max_line_chars() -> int:
-    """Longest text line kept whole (env ``RECORRIDO_MAX_LINE_CHARS``, default 1,000,000)."""
+    """Longest text line kept whole (env ``RECORRIDO_MAX_LINE_CHARS``, default 1,000,000).
+
+    Examples
+    --------
+    >>> max_line_chars() > 0
+    True
+    """
     return int(os.environ.get("RECORRIDO_MAX_LINE_CHARS", "1000000"))
 
 
 def max_rows() -> int:
-    """Most rows (or text lines, or cues) read from one file (env ``RECORRIDO_MAX_ROWS``, default 2 million)."""
+    """Most rows (or text lines, or cues) read from one file (env ``RECORRIDO_MAX_ROWS``, default 2 million).
+
+    Examples
+    --------
+    >>> max_rows() > 0
+    True
+    """
     return int(float(os.environ.get("RECORRIDO_MAX_ROWS", "2000000")))
 
 

@@ -89,3 +89,24 @@ def test_readers_preview_shows_layout_mapping_and_rows(tmp_path):
     pv = preview(p, rows=1)
     assert pv["layout"] == "sheet-per-interview" and pv["mapping"] == {"Speaker": "speaker", "Text": "text"}
     assert len(pv["rows"]) == 1 and pv["rows"][0]["interview_id"] == "E5" and pv["summary"]["utterances"] == 2
+
+
+IMPORTER_MODULES = ["research.columns", "research.roles", "research.lang", "research.excel", "research.transcripts",
+                    "research.transcripts_text", "research.textformats", "research.participants", "research.readers"]
+
+
+@pytest.mark.parametrize("module", IMPORTER_MODULES)
+def test_readers_public_functions_have_examples(module):
+    import importlib
+    import inspect
+
+    mod = importlib.import_module(module)
+    missing = [n for n in mod.__all__ if inspect.isfunction(getattr(mod, n))
+               and "Examples" not in (getattr(mod, n).__doc__ or "")]
+    assert missing == []
+
+
+def test_readers_xlsm_is_read_like_xlsx(tmp_path):
+    p = make_xlsx(tmp_path / "macro.xlsm", {"E1": [["Speaker", "Text"], ["Interviewer", "Why?"], ["Sam", "Slow."]]})
+    r = read_file(p)
+    assert r.kind == "transcripts" and r.tables["utterances"]["source_file"].tolist() == ["macro.xlsm"] * 2
