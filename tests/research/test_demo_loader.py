@@ -113,3 +113,27 @@ def test_demo_real_demo_folder_loads(tmp_path, monkeypatch):
     t = repo.tables(out["project"])
     assert len(t["utterances"]) > 50 and len(t["steps"]) >= 5 and len(t["events"]) > 1000
     assert t["events"]["timestamp"].dt.tz is not None
+    # every value every reader produced comes back from the repository, in order
+    from research.readers import read_file
+
+    offsets: dict[str, int] = {}
+    for entry in manifest["files"]:
+        result = read_file(demo_mod.DEMO_DIR / entry["path"], kind=entry.get("kind"))
+        for name, df in result.tables.items():
+            start = offsets.get(name, 0)
+            offsets[name] = start + len(df)
+            back = t[name].iloc[start:start + len(df)].reset_index(drop=True)
+            for col in df.columns:
+                if name == "utterances" and col == "project":
+                    continue
+                assert col in back.columns, (entry["path"], name, col)
+                assert [_plain(v) for v in df[col]] == [_plain(v) for v in back[col]], (entry["path"], name, col)
+    assert offsets == {name: len(t[name]) for name in offsets}
+
+
+def _plain(v):
+    if isinstance(v, list | dict):
+        return v
+    if v is None or pd.isna(v):
+        return None
+    return v.isoformat() if hasattr(v, "isoformat") else v
