@@ -21,7 +21,8 @@ Rows whose case, activity or timestamp is empty are left out and listed in
 ``ImportResult.skipped`` (PM4Py drops them too); a timestamp that is present but cannot be read
 is an error naming the rows.
 
-XML is parsed with no DTD, no entities and no external references (defusedxml), and gzip files
+XML is parsed with no DTD, no entities and no external references (expat, guarded as defusedxml
+does: any declaration stops the parse), and gzip files
 are decompressed under a size limit (``research.guards.read_gzip_limited``).
 """
 
@@ -600,8 +601,8 @@ _XES_TYPES = {"string", "date", "int", "float", "boolean", "id"}
 
 
 def _xes_value(tag: str, value):
-    if value is None:
-        return None
+    if value is None or tag == "string" or tag == "date":
+        return value
     if tag == "int":
         try:
             return int(value)
@@ -617,65 +618,88 @@ def _xes_value(tag: str, value):
     return value
 
 
+class _ForbiddenXml(Exception):
+    """A DTD, an entity declaration or an external reference: never processed."""
+
+
+def _forbid(*_args):
+    raise _ForbiddenXml
+
+
 def _read_xes(path: Path, mapping) -> ImportResult:
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import ParseError, iterparse
+    """XES through a bare expat parser: no DTD, no entities, no external references.
+
+    The same protections as defusedxml (any DOCTYPE, entity declaration or external reference
+    stops the parse), with handlers that collect events directly instead of building a tree,
+    which is about twice as fast on large logs.
+    """
+    import xml.parsers.expat as expat
 
     name = path.name
     data = read_gzip_limited(path) if name.lower().endswith(".gz") else path.read_bytes()
     if not data.strip():
         raise InputError("the file is empty", "export the log again with its contents", file=name)
     records: list[dict] = []
-    trace_no = 0
-    depth = 0
-    trace_attrs: dict = {}
-    trace_events: list[dict] = []
+    depth = attr_depth = 0
+    trace: dict | None = None
     event: dict | None = None
-    attr_depth = 0  # nesting inside a trace/event attribute (nested attributes are ignored)
-    try:
-        for kind, elem in iterparse(io.BytesIO(data), events=("start", "end"), forbid_dtd=True,
-                                    forbid_entities=True, forbid_external=True):
-            tag = elem.tag.rsplit("}", 1)[-1]
-            if kind == "start":
-                depth += 1
-                if tag == "trace":
-                    trace_no += 1
-                    trace_attrs, trace_events = {}, []
-                elif tag == "event":
-                    event = {}
-                elif tag in _XES_TYPES or tag in ("list", "container"):
-                    attr_depth += 1
-                    if attr_depth == 1 and "key" in elem.attrib and tag in _XES_TYPES:
-                        value = _xes_value(tag, elem.attrib.get("value"))
-                        if event is not None:
-                            event[elem.attrib["key"]] = value
-                        elif trace_no and depth == 3:
-                            trace_attrs["case:" + elem.attrib["key"]] = value
-                continue
-            depth -= 1
-            if tag in _XES_TYPES or tag in ("list", "container"):
-                attr_depth -= 1
-            elif tag == "event":
+    events: list[dict] = []
+    attr_tags = frozenset(_XES_TYPES | {"list", "container"})
+    typed = frozenset(_XES_TYPES)
+
+    def start(tag, attrib):
+        nonlocal depth, attr_depth, trace, event, events
+        if ":" in tag:
+            tag = tag.rsplit(":", 1)[-1]
+        depth += 1
+        if tag in attr_tags:
+            attr_depth += 1
+            if attr_depth == 1 and tag in typed and "key" in attrib:
                 if event is not None:
-                    trace_events.append(event)
-                event = None
-                elem.clear()
-            elif tag == "trace":
-                for ev in trace_events:
-                    merged = dict(trace_attrs)
-                    merged.update(ev)
-                    records.append(merged)
-                trace_attrs, trace_events = {}, []
-                elem.clear()
-            if depth <= 1 and tag != "log":
-                elem.clear()
-    except DefusedXmlException as exc:
-        raise InputError(f"the XML declares a DTD or entities ({type(exc).__name__}), which is not allowed",
+                    event[attrib["key"]] = _xes_value(tag, attrib.get("value"))
+                elif trace is not None and depth == 3:
+                    trace["case:" + attrib["key"]] = _xes_value(tag, attrib.get("value"))
+        elif tag == "event" and attr_depth == 0:
+            event = {}
+        elif tag == "trace" and depth == 2:
+            trace, events = {}, []
+
+    def end(tag):
+        nonlocal depth, attr_depth, trace, event, events
+        if ":" in tag:
+            tag = tag.rsplit(":", 1)[-1]
+        depth -= 1
+        if tag in attr_tags:
+            attr_depth -= 1
+        elif tag == "event" and event is not None and attr_depth == 0:
+            events.append(event)
+            event = None
+        elif tag == "trace" and depth == 1 and trace is not None:
+            for ev in events:
+                merged = dict(trace)
+                merged.update(ev)
+                records.append(merged)
+            trace, events = None, []
+
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = _forbid
+    parser.EntityDeclHandler = _forbid
+    parser.UnparsedEntityDeclHandler = _forbid
+    parser.ExternalEntityRefHandler = _forbid
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.buffer_text = True
+    try:
+        parser.Parse(data, True)
+    except _ForbiddenXml:
+        raise InputError("the XML declares a DTD or entities, which is not allowed",
                          "remove the <!DOCTYPE> / <!ENTITY> declarations; XES files do not need them",
                          file=name) from None
-    except ParseError as exc:
-        raise InputError(f"the XES file is not well-formed XML ({exc})",
-                         "export the log again, or check the file is complete", file=name) from None
+    except expat.ExpatError as exc:
+        raise InputError(f"the XES file is not well-formed XML ({expat.ErrorString(exc.code)}, "
+                         f"line {exc.lineno})", "export the log again, or check the file is complete",
+                         file=name) from None
     if not records:
         raise InputError("the XES file holds no events", "export the log again with its traces", file=name)
     raw = pd.DataFrame.from_records(records)
