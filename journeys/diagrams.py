@@ -361,7 +361,8 @@ def _reach_base(report: dict, pains: pd.DataFrame) -> int:
 # ------------------------------------------------------------------------------------- journey map
 
 def journey_map(report: dict, *, lang: str = "en", pain_points: pd.DataFrame | None = None,
-                participants: pd.DataFrame | None = None, channels=None, top: int = 3) -> alt.LayerChart:
+                participants: pd.DataFrame | None = None, channels=None, top: int = 3,
+                max_columns: int = 16) -> alt.LayerChart | alt.VConcatChart:
     """The journey map: stages and steps left to right, touchpoints, pains, experience, priorities.
 
     Rows from top to bottom: stages; what the person does (one card per step, staff steps in
@@ -385,10 +386,13 @@ def journey_map(report: dict, *, lang: str = "en", pain_points: pd.DataFrame | N
         channel stay).
     top : int
         How many priorities to highlight.
+    max_columns : int
+        A longer journey is cut into stacked bands of at most this many steps (same rows in
+        each band), so 30 steps print legibly on one A3 landscape page.
 
     Returns
     -------
-    alt.LayerChart
+    alt.LayerChart or alt.VConcatChart (several bands)
 
     Raises
     ------
@@ -406,7 +410,33 @@ def journey_map(report: dict, *, lang: str = "en", pain_points: pd.DataFrame | N
     """
     _check_report(report)
     w = _words(lang)
-    steps = _steps(report)
+    everything = _steps(report)
+    parts = [_journey_map_part(report, part, everything, w=w, lang=lang, pain_points=pain_points,
+                               participants=participants, channels=channels, top=top)
+             for part in _split_steps(everything, max_columns)]
+    extra = None
+    if channels:
+        extra = f"{w['channels']}: " + ", ".join(CHANNEL_LABELS[lang].get(c, c) for c in channels)
+    title = _title(report, w, "map_title", (extra + " · " if extra else "") + w["map_note"])
+    chart = parts[0] if len(parts) == 1 else alt.vconcat(*parts, spacing=30)
+    return _base_config(chart.properties(title=title))
+
+
+def _split_steps(steps: pd.DataFrame, max_columns: int) -> list[pd.DataFrame]:
+    """Consecutive, equal parts of at most ``max_columns`` steps, each with ``pos`` from 0."""
+    n = len(steps)
+    k = max(1, math.ceil(n / max(int(max_columns), 1)))
+    size = math.ceil(n / k)
+    out = []
+    for i in range(k):
+        part = steps.iloc[i * size:(i + 1) * size].copy()
+        part["pos"] = range(len(part))
+        out.append(part.reset_index(drop=True))
+    return [p for p in out if len(p)]
+
+
+def _journey_map_part(report, steps, everything, *, w, lang, pain_points, participants, channels, top):
+    """One band of the journey map (rows are the same in every band: channels, categories)."""
     n = len(steps)
     width = _LEFT + n * COLUMN_WIDTH + 12
     cv = _Canvas(width)
@@ -482,7 +512,7 @@ def journey_map(report: dict, *, lang: str = "en", pain_points: pd.DataFrame | N
     base = _reach_base(report, pains)
     cells = []
     if len(pains):
-        linked = pains[pains["step_id"].isin(set(steps["step_id"]))]
+        linked = pains[pains["step_id"].isin(set(everything["step_id"]))]
         for (sid, cat), g in linked.groupby(["step_id", "category"], sort=False):
             best = g.sort_values("severity", ascending=False, na_position="last").iloc[0]
             cells.append({"step_id": sid, "category": cat, "count": len(g),
@@ -501,7 +531,8 @@ def journey_map(report: dict, *, lang: str = "en", pain_points: pd.DataFrame | N
     if cells:
         cells = pd.DataFrame(cells)
         totals = cells.groupby("category")["count"].sum().sort_values(ascending=False, kind="stable")
-        cats = [c for c in totals.index]
+        cats = list(totals.index)
+        cells = cells[cells["step_id"].isin(set(steps["step_id"]))].copy()
         row_h = 30
         y0 = cv.y
         _row_label(cv, y0 + row_h * len(cats) / 2, w["pains"])
@@ -563,7 +594,7 @@ def journey_map(report: dict, *, lang: str = "en", pain_points: pd.DataFrame | N
            color=_RULE, strokeDash=[1, 3])
     cv.add(pd.DataFrame({"x": [_LEFT - 8, _LEFT - 8], "y": [top_y, bottom_y], "text": [w["neutral"], w["negative"]]}),
            "text", align="right", baseline="middle", fontSize=11, color=_MUTED, fontStyle="italic")
-    area = emo[["x", "y", "seq"]].copy()
+    area = emo[["x", "y"]].copy()  # sorted by x already; an order channel would mean stacking for areas
     area["y2"] = top_y
     cv.add(area, "area", color="#F4C7B0", opacity=0.6, interpolate="monotone")
     cv.add(emo[["x", "y", "seq"]], "line", color=_TOP, strokeWidth=2.5, interpolate="monotone")
@@ -579,7 +610,8 @@ def journey_map(report: dict, *, lang: str = "en", pain_points: pd.DataFrame | N
     if len(pri) and top > 0:
         y0, h = cv.y, 104
         pos = dict(zip(steps["step_id"], steps["pos"], strict=True))
-        pri = pri[pri["step_id"].isin(pos)].sort_values("rank").head(top)
+        pri = pri.sort_values("rank").head(top)
+        pri = pri[pri["step_id"].isin(pos)]
         comps = [c for c in report.get("priorities", {}).get("components", []) if c in pri.columns]
         rows = []
         for r in pri.to_dict("records"):
@@ -590,24 +622,21 @@ def journey_map(report: dict, *, lang: str = "en", pain_points: pd.DataFrame | N
                          "cx": _cx(pos[r["step_id"]]), "rank": int(r["rank"]), "score": round(_num(r["score"])),
                          "full": str(r.get("step") or r["step_id"]),
                          "driver": w["drivers"].get(driver, driver or "")})
-        rows = pd.DataFrame(rows)
-        tip = [alt.Tooltip("rank:Q", title=w["rank"]), alt.Tooltip("full:N", title=w["step"]),
-               alt.Tooltip("score:Q", title=w["score"]), alt.Tooltip("driver:N", title=w["driver"])]
-        cv.add(rows[["x", "x2", "y", "y2", "rank", "full", "score", "driver"]], "rect", tooltip=tip, color="#FBE3D6",
-               stroke=_TOP, strokeWidth=1.5, cornerRadius=4)
-        cv.add(rows.assign(x=rows["cx"], y=y0 + 8, text=[f"#{k}" for k in rows["rank"]])[["x", "y", "text"]], "text",
-               fontSize=20, fontWeight="bold", color=_TOP, baseline="top")
-        cv.add(rows.assign(x=rows["cx"], y=y0 + 34, text=[f"{s}/100" for s in rows["score"]])[["x", "y", "text"]],
-               "text", fontSize=12, color=_INK, baseline="top")
-        cv.add(rows.assign(x=rows["cx"], y=y0 + 52, text=[wrap_label(d, 15, 3) for d in rows["driver"]])[
-            ["x", "y", "text"]], "text", fontSize=11, color=_INK, baseline="top", lineBreak="\n", fontStyle="italic")
-        _row_label(cv, y0 + h / 2, w["priorities"])
-        cv.y = y0 + h + 4
-    extra = None
-    if channels:
-        extra = f"{w['channels']}: " + ", ".join(CHANNEL_LABELS[lang].get(c, c) for c in channels)
-    title = _title(report, w, "map_title", (extra + " · " if extra else "") + w["map_note"])
-    return _base_config(cv.chart(title))
+        if rows:
+            rows = pd.DataFrame(rows)
+            tip = [alt.Tooltip("rank:Q", title=w["rank"]), alt.Tooltip("full:N", title=w["step"]),
+                   alt.Tooltip("score:Q", title=w["score"]), alt.Tooltip("driver:N", title=w["driver"])]
+            cv.add(rows[["x", "x2", "y", "y2", "rank", "full", "score", "driver"]], "rect", tooltip=tip, color="#FBE3D6",
+                   stroke=_TOP, strokeWidth=1.5, cornerRadius=4)
+            cv.add(rows.assign(x=rows["cx"], y=y0 + 8, text=[f"#{k}" for k in rows["rank"]])[["x", "y", "text"]], "text",
+                   fontSize=20, fontWeight="bold", color=_TOP, baseline="top")
+            cv.add(rows.assign(x=rows["cx"], y=y0 + 34, text=[f"{s}/100" for s in rows["score"]])[["x", "y", "text"]],
+                   "text", fontSize=12, color=_INK, baseline="top")
+            cv.add(rows.assign(x=rows["cx"], y=y0 + 52, text=[wrap_label(d, 15, 3) for d in rows["driver"]])[
+                ["x", "y", "text"]], "text", fontSize=11, color=_INK, baseline="top", lineBreak="\n", fontStyle="italic")
+            _row_label(cv, y0 + h / 2, w["priorities"])
+            cv.y = y0 + h + 4
+    return cv.chart(None)
 
 
 # --------------------------------------------------------------------------------- service blueprint
@@ -616,7 +645,8 @@ _LANES = ("customer", "frontstage", "backstage", "support")
 
 
 def service_blueprint(report: dict, *, lang: str = "en", pain_points: pd.DataFrame | None = None,
-                      participants: pd.DataFrame | None = None, channels=None) -> alt.LayerChart:
+                      participants: pd.DataFrame | None = None, channels=None,
+                      max_columns: int = 16) -> alt.LayerChart | alt.VConcatChart:
     """The service blueprint: customer, frontstage, backstage and support lanes.
 
     Lanes are separated by the line of interaction (customer | frontstage), the line of
@@ -636,10 +666,12 @@ def service_blueprint(report: dict, *, lang: str = "en", pain_points: pd.DataFra
         Canonical tables (without them, pain counts come from the report, all as citizens' pain).
     channels : list of str, optional
         Keep only these channels on the cards.
+    max_columns : int
+        A longer journey is cut into stacked bands of at most this many steps.
 
     Returns
     -------
-    alt.LayerChart
+    alt.LayerChart or alt.VConcatChart (several bands)
 
     Examples
     --------
@@ -653,7 +685,14 @@ def service_blueprint(report: dict, *, lang: str = "en", pain_points: pd.DataFra
     """
     _check_report(report)
     w = _words(lang)
-    steps = _steps(report)
+    parts = [_blueprint_part(report, part, w=w, lang=lang, pain_points=pain_points, participants=participants,
+                             channels=channels) for part in _split_steps(_steps(report), max_columns)]
+    chart = parts[0] if len(parts) == 1 else alt.vconcat(*parts, spacing=30)
+    return _base_config(chart.properties(title=_title(report, w, "blueprint_title", w["blueprint_note"])))
+
+
+def _blueprint_part(report, steps, *, w, lang, pain_points, participants, channels):
+    """One band of the blueprint (connections to steps of another band are not drawn)."""
     n = len(steps)
     width = _LEFT + n * COLUMN_WIDTH + 12
     cv = _Canvas(width)
@@ -760,7 +799,7 @@ def service_blueprint(report: dict, *, lang: str = "en", pain_points: pd.DataFra
         for r in report["steps"]:
             if r.get("pain_count"):
                 citizen[r["step_id"]] = (int(r["pain_count"]), _num(r.get("mean_severity")), "")
-    cit = pd.DataFrame([{"step_id": s, "x": _LEFT + (pos[s] + 1) * COLUMN_WIDTH - 12, "y": card_top[s] + 2,
+    cit = pd.DataFrame([{"step_id": s, "x": _LEFT + (pos[s] + 1) * COLUMN_WIDTH - 9, "y": card_top[s] - 3,
                          "count": v[0], "severity_": round(v[1], 2), "quote": v[2],
                          "size": 180 + 60 * min(v[0], 8), "full": str(steps.loc[pos[s], "step"])}
                         for s, v in citizen.items()])
@@ -804,7 +843,7 @@ def service_blueprint(report: dict, *, lang: str = "en", pain_points: pd.DataFra
         cv.add(stf.assign(text=stf["count"].astype(str))[["x", "y", "text"]], "text", color="white", fontSize=10.5,
                fontWeight="bold", baseline="middle")
     cv.y = lane_top["support"] + lane_h + 6
-    return _base_config(cv.chart(_title(report, w, "blueprint_title", w["blueprint_note"])))
+    return cv.chart(None)
 
 
 def _top_sentence(g: pd.DataFrame) -> str:

@@ -54,7 +54,8 @@ def report(tables):
 def _rows(spec):
     """Every data row of a (layered) spec, with the mark of its layer."""
     out = []
-    for layer in spec.get("layer", []):
+    layers = spec.get("layer", []) + [layer for part in spec.get("vconcat", []) for layer in part.get("layer", [])]
+    for layer in layers:
         mark = layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
         for row in spec["datasets"][layer["data"]["name"]]:
             out.append((mark, layer, row))
@@ -122,18 +123,24 @@ def test_diagrams_journey_map_emotion_follows_severity(report, tables):
         pytest.approx(-0.2)
 
 
-def test_diagrams_thirty_steps_grow_the_chart_and_stay_legible():
+def test_diagrams_thirty_steps_fold_into_bands_that_fit_a3_landscape():
     steps = pd.DataFrame({"step_id": [f"S{i:02d}" for i in range(1, 31)],
                           "step": [f"Step number {i} with a rather long descriptive name to wrap" for i in range(1, 31)],
                           "channel": ["web;office"] * 30, "order": range(1, 31),
                           "stage": [f"Stage {i // 5}" for i in range(30)]})
     r = journey_report(steps)
-    spec = journey_map(r).to_dict()
-    assert spec["width"] >= 30 * COLUMN_WIDTH
-    cards = [row["text"] for mark, _, row in _rows(spec) if mark == "text" and str(row.get("full", "")).startswith("Step")]
-    assert len(cards) == 30
-    assert all(len(line) <= 15 for t in cards for line in t.split("\n"))
-    assert all(t.count("\n") <= 3 for t in cards)
+    for build in (journey_map, service_blueprint):
+        spec = build(r).to_dict()
+        bands = spec["vconcat"]
+        assert len(bands) == 2 and all(b["width"] == 250 + 15 * COLUMN_WIDTH + 12 for b in bands)
+        height = sum(b["height"] for b in bands)
+        assert 1.0 <= bands[0]["width"] / height <= 2.2  # about the shape of an A3 landscape page
+        cards = [row for mark, _, row in _rows(spec) if mark == "text" and str(row.get("full", "")).startswith("Step")
+                 and "\n" in str(row.get("text"))]
+        assert sorted({row["full"] for row in cards}) == sorted(steps["step"])
+        assert all(len(line) <= 15 for row in cards for line in row["text"].split("\n"))
+        assert all(row["text"].count("\n") <= 3 for row in cards)
+    assert "vconcat" not in journey_map(r, max_columns=30).to_dict()
 
 
 def test_diagrams_blueprint_lines_lanes_agencies_and_staff_pain_links(report, tables):
