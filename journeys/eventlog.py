@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from research.errors import InputError
-from research.guards import check_size, check_zip_archive, read_gzip_limited
+from research.guards import check_size, check_zip_archive, max_expanded_bytes, read_gzip_limited
 from research.result import ImportResult
 from research.schema import EVENT_COLUMNS
 
@@ -585,9 +585,21 @@ def _find_header(grid, mapping) -> int | None:
 
 
 def _read_parquet(path: Path, mapping) -> ImportResult:
-    try:
-        import pyarrow.parquet as pq
+    import pyarrow.parquet as pq
 
+    try:
+        meta = pq.ParquetFile(path).metadata
+        # dictionary/RLE pages can hide a huge table in a tiny file: count at least 8 bytes a cell
+        expanded = max(sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups)),
+                       8 * meta.num_rows * meta.num_columns)
+    except Exception as exc:  # pyarrow raises ArrowInvalid / OSError for broken files
+        raise InputError(f"the Parquet file cannot be read ({type(exc).__name__})",
+                         "export it again, or use CSV", file=path.name) from None
+    if expanded > max_expanded_bytes():
+        raise InputError(f"the file expands to {expanded / 1e6:.0f} MB, over the "
+                         f"{max_expanded_bytes() / 1e6:.0f} MB limit",
+                         "split it, or raise RECORRIDO_MAX_EXPANDED_MB if it is genuine", file=path.name)
+    try:
         raw = pq.read_table(path).to_pandas()
     except Exception as exc:  # pyarrow raises ArrowInvalid / OSError for broken files
         raise InputError(f"the Parquet file cannot be read ({type(exc).__name__})",

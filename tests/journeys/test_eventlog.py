@@ -275,3 +275,16 @@ def test_eventlog_csv_title_lines_duplicate_headers_and_out_of_range(tmp_path):
     bad = _write(tmp_path, "r.csv", "caso,actividad,fecha\n1,a,2024-01-01\n1,b,9999-01-01\n")
     with pytest.raises(InputError, match=r"rows 2;"):
         read_eventlog(bad)
+
+
+def test_eventlog_parquet_expansion_limit_and_broken(tmp_path, monkeypatch):
+    df = pd.DataFrame({"caso": ["1"] * 200_000, "actividad": ["a" * 20] * 200_000,
+                       "fecha": pd.to_datetime(["2024-01-01"] * 200_000)})
+    path = tmp_path / "big.parquet"
+    df.to_parquet(path)
+    monkeypatch.setenv("RECORRIDO_MAX_EXPANDED_MB", "0.5")
+    with pytest.raises(InputError, match="expands to"):
+        read_eventlog(path)
+    broken = _write(tmp_path, "broken.parquet", "PAR1 not really")
+    with pytest.raises(InputError, match="Parquet file cannot be read"):
+        read_eventlog(broken)
