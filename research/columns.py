@@ -68,6 +68,9 @@ TRANSCRIPT_ALIASES: dict[str, tuple[str, ...]] = {
     "lang": ("language", "lang", "idioma", "lengua"),
     "seq": ("turn", "turn no", "turn number", "seq", "sequence", "order", "turno", "orden",
             "no turno", "secuencia"),
+    # not a column of the table: the question an answer responds to goes to source_column
+    "question": ("question", "interview question", "prompt", "topic", "pregunta", "pregunta guia",
+                 "tema", "tema guia"),
 }
 
 #: Participant-table fields -> names (free attributes keep a normalised snake_case name).

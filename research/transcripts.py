@@ -215,6 +215,10 @@ def grid_utterances(rows, *, file: str, sheet: str | None = None, mapping=None, 
         return {"layout": None, "records": [], "mapping": {}, "header_row": None,
                 "reason": "participant roster (no speaker or interview column); import it with --kind participants",
                 "headers": _first_nonblank(rows), "skipped": []}
+    if found is not None and _many_answer_columns(rows[found[0]], found[1]):
+        grid = _notes_grid(rows, file=file, sheet=sheet, mapping=mapping, first_row=first_row)
+        if grid is not None:
+            return grid
     if found is not None:
         return _rows_layout(rows, found, file=file, sheet=sheet, merged=merged,
                             default_interview=default_interview, first_row=first_row)
@@ -283,6 +287,7 @@ def _rows_layout(rows, found, *, file, sheet, merged, default_interview, first_r
     def at(row, j):
         return row[j] if j is not None and j < len(row) else ""
 
+    qn = fields.get("question")
     split_labels = si is None and _texts_carry_labels([at(r, ti) for r in rows[hidx + 1:hidx + 101]])
 
     for i in range(hidx + 1, len(rows)):
@@ -316,7 +321,8 @@ def _rows_layout(rows, found, *, file, sheet, merged, default_interview, first_r
             "timestamp": parse_timestamp(at(row, tsi), unit) if tsi is not None else None,
             "lang": normalise_lang(at(row, li)) if li is not None else None,
             "seq_written": at(row, qi) if qi is not None else None,
-            "source_file": file, "source_sheet": sheet, "source_row": rownum, "source_column": None,
+            "source_file": file, "source_sheet": sheet, "source_row": rownum,
+            "source_column": (cell_text(at(row, qn)) or None) if qn is not None else None,
         })
     mapping = {header[i]: f for i, f in cols.items() if header[i]}
     if above.get("interviewer"):
@@ -326,6 +332,20 @@ def _rows_layout(rows, found, *, file, sheet, merged, default_interview, first_r
     return {"layout": layout, "records": records, "mapping": mapping, "header_row": first_row + hidx,
             "reason": None if records else "header only, no utterance rows", "headers": header,
             "skipped": skipped}
+
+
+def _many_answer_columns(header_row, cols) -> bool:
+    """Several columns named like answers (Respuesta 1, Respuesta 2...) and no speaker: a notes grid."""
+    fields = set(cols.values())
+    if "speaker" in fields or "speaker_role" in fields or not fields & {"participant_id", "interview_id"}:
+        return False
+    texty = [h for h in header_row[:512] if isinstance(h, str) and match_columns([h]) == {0: "text"}]
+    return len(texty) >= 2
+
+
+def _is_question(h: str) -> bool:
+    h = h.strip()
+    return h.endswith("?") or h.startswith("¿") or bool(re.match(r"(?i)^(q|p|pregunta|question)\s*\d+\b", h))
 
 
 def _holds_interviewers(rows, hidx: int, j: int) -> bool:
@@ -389,10 +409,19 @@ def _notes_grid(rows, *, file, sheet, mapping, first_row) -> dict | None:
     found = None
     for idx, row in enumerate(rows[:30]):
         cells = [c if isinstance(c, str) else "" for c in row]
-        cols = match_columns(cells, TRANSCRIPT_ALIASES, mapping)
+        cols = {j: f for j, f in match_columns(cells, TRANSCRIPT_ALIASES, mapping).items()
+                if f not in ("question", "text") or (mapping and normalise_name(cells[j]) in
+                                                     {normalise_name(k) for k in mapping})}
         if "participant_id" in cols.values() or "interview_id" in cols.values():
             found = (idx, cols)
             break
+        questions = [j for j, c in enumerate(cells[:512]) if c and _is_question(c)]
+        if len(questions) >= 2:
+            # no id column named as such: the first other filled column holds who answered
+            first = next((j for j, c in enumerate(cells) if c.strip() and j not in questions), None)
+            if first is not None and first < min(questions):
+                found = (idx, {first: "participant_id"})
+                break
     if found is None:
         return None
     hidx, cols = found
@@ -410,7 +439,8 @@ def _notes_grid(rows, *, file, sheet, mapping, first_row) -> dict | None:
         if not texts:
             continue
         mean_len = sum(len(v) for v in texts) / len(texts)
-        if h.rstrip().endswith("?") or h.lstrip().startswith("¿") or len(h.split()) >= 3 or mean_len >= 15:
+        if (_is_question(h) or len(h.split()) >= 3 or mean_len >= 15
+                or match_columns([h]) in ({0: "text"}, {0: "question"})):
             questions.append(j)
     if not questions:
         return None

@@ -309,3 +309,31 @@ def test_transcripts_participant_column_naming_the_interviewer_is_the_speaker(tm
     assert df["speaker"].tolist() == ["Entrevistadora", "P01"]
     assert df["speaker_role"].tolist() == ["interviewer", "participant"]
     assert df["participant_id"].tolist() == ["P01", "P01"]
+
+
+def test_transcripts_notes_grid_without_named_id_column(tmp_path):
+    p = make_xlsx(tmp_path / "g.xlsx", {"Notes": [
+        ["Name", "Q1. How did you hear about the permit?", "Q2. What was hardest?"],
+        ["Sam", "From a neighbour.", "The fire inspection took weeks."],
+        ["Kim", "", "Nobody answered the phone line."]]})
+    r, df = _utt(p)
+    assert r.layout == "notes-grid"
+    assert df[["participant_id", "source_row", "source_column"]].values.tolist() == [
+        ["Sam", 2, "Q1. How did you hear about the permit?"], ["Sam", 2, "Q2. What was hardest?"],
+        ["Kim", 3, "Q2. What was hardest?"]]
+
+
+def test_transcripts_notes_grid_with_numbered_answer_columns(tmp_path):
+    p = make_xlsx(tmp_path / "g.xlsx", {"Hoja1": [
+        ["Participante", "Respuesta 1", "Respuesta 2"], ["P1", "Por la web.", "La fila del municipio."]]})
+    r, df = _utt(p)
+    assert r.layout == "notes-grid" and df["source_column"].tolist() == ["Respuesta 1", "Respuesta 2"]
+
+
+def test_transcripts_long_notes_question_column_goes_to_source_column(tmp_path):
+    p = tmp_path / "long.csv"
+    p.write_text("Participante;Pregunta;Respuesta\nP1;¿Qué trámite hizo?;El aviso de operación.\n"
+                 "P1;¿Qué mejoraría?;Menos filas.\n", encoding="utf-8")
+    r, df = _utt(p)
+    assert df["source_column"].tolist() == ["¿Qué trámite hizo?", "¿Qué mejoraría?"]
+    assert df["speaker_role"].tolist() == ["participant", "participant"] or df["speaker"].isna().all()
