@@ -59,6 +59,8 @@ def role_of_label(label, interviewers=()) -> str:
     ['interviewer', 'interviewer', 'participant', 'participant', 'unknown']
     >>> role_of_label("Ana", interviewers=["ana"])
     'interviewer'
+    >>> role_of_label("Ana (moderadora)"), role_of_label("Participante Rosa")
+    ('interviewer', 'participant')
     """
     norm = normalise_name(label)
     if not norm:
@@ -74,6 +76,14 @@ def _role_of_norm(norm: str) -> str:
         if candidate in INTERVIEWER_LABELS:
             return "interviewer"
         if candidate in PARTICIPANT_LABELS:
+            return "participant"
+    words = norm.split()
+    if 1 < len(words) <= 4:
+        # "Entrevistadora Ana", "Ana (moderadora)", "Participante Rosa"
+        long_words = [w for w in words if len(w) >= 4]
+        if any(w in INTERVIEWER_LABELS for w in long_words):
+            return "interviewer"
+        if any(w in PARTICIPANT_LABELS for w in long_words):
             return "participant"
     return "unknown"
 
