@@ -744,6 +744,11 @@ class Repository:
                     self._bulk_insert(conn, tname, df, pid, import_id=iid)
                 except InputError as exc:
                     raise exc.located(file=result.file) from None
+                except (sa.exc.DataError, *_driver_data_errors()) as exc:
+                    detail = " ".join(str(getattr(exc, "orig", exc)).split())[:160]
+                    raise InputError(f"the {tname} hold a value the database cannot store ({detail})",
+                                     "remove control characters (such as NUL) or re-export the file as UTF-8",
+                                     file=result.file) from None
             self._bump(conn, pid)
         return {**summary, "project": name, "status": "imported", "import_id": int(iid)}
 
@@ -1159,6 +1164,15 @@ class Repository:
 # ---------------------------------------------------------------------------------------------
 # Module helpers used by the repository
 # ---------------------------------------------------------------------------------------------
+
+def _driver_data_errors() -> tuple[type[BaseException], ...]:
+    """The driver's own data errors (COPY runs on the raw psycopg connection, unwrapped)."""
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a runtime requirement
+        return ()
+    return (psycopg.DataError,)
+
 
 class StorageError(RecorridoError):
     """The database cannot be reached or stays busy; nothing was changed. Retry, or check the URL."""

@@ -490,3 +490,17 @@ def test_repository_keeps_columns_beyond_the_canonical_ones(db_url):
     assert t["steps"][["source_file", "source_sheet"]].iloc[0].tolist() == ["pasos.xlsx", "Abrir negocio"]
     assert t["steps"]["source_row"].tolist() == [2, 3, 4]
     assert t["pain_points"]["modelo"].tolist() == ["v1"]
+
+
+def test_repository_text_the_database_cannot_hold_is_an_input_error(db_url):
+    repo = Repository(db_url)
+    utt = _utterances()
+    utt.loc[1, "text"] = "texto con un NUL\x00 escondido"
+    result = ImportResult("raro.csv", "transcripts", "csv", {"utterances": utt})
+    if repo.dialect == "sqlite":  # SQLite keeps it as it is
+        repo.import_result("p", result, "h")
+        assert repo.table("p", "utterances")["text"].iloc[1] == "texto con un NUL\x00 escondido"
+    else:
+        with pytest.raises(InputError, match="raro.csv: the utterances hold a value"):
+            repo.import_result("p", result, "h")
+        assert not repo.project_exists("p")
