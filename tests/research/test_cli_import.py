@@ -135,3 +135,12 @@ def test_cli_import_in_a_real_process_has_no_traceback(files, tmp_path, run_cli)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
     listed = run_cli("projects", "list", "--db", url)
     assert [p["name"] for p in json.loads(listed.stdout)] == ["p"]
+
+
+def test_cli_import_uses_database_url_from_the_environment(db_url, files, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", db_url.replace("postgresql+psycopg://", "postgres://"))
+    assert cli.main(["import", str(files["txt"]), "--project", "desde env"]) == 0
+    assert json.loads(capsys.readouterr().out)["project"] == "desde env"
+    assert cli.main(["projects"]) == 0
+    assert [p["name"] for p in json.loads(capsys.readouterr().out)] == ["desde env"]
+    assert Repository(db_url).project_exists("desde env")
