@@ -81,8 +81,9 @@ def test_e2e_upload_see_pain_points_accept_and_reweight(new_page, tmp_path):
 
     goto(page, "evidence_title")
     box = page.get_by_test_id("stSelectbox").filter(has_text=EN["evidence_interview"])
-    box.click()
-    page.get_by_role("option", name="T1", exact=True).click()
+    box.locator("input").click()
+    box.locator("input").fill("T1")
+    page.keyboard.press("Enter")
     wait_idle(page)
     expect(page.get_by_text("Esperé tres horas en la fila").first).to_be_visible()
     shot(page, "flow-2-evidence")
