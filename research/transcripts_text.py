@@ -77,6 +77,7 @@ _TURN = re.compile(
 _NAME_TIME_LINE = re.compile(rf"^\s*(?P<name>[^\W\d_][\w.'’ -]{{0,39}}?)\s+\[?\(?(?P<ts>{_TSX})\]?\)?\s*$")
 _NOTE = re.compile(r"\[[^\]\n]{0,60}\]")
 _ONLY_NOTE = re.compile(r"^\s*(?:\[[^\]]*\]|\([^)]*\)|\{[^}]*\})\s*$")
+_BARE_LABEL = re.compile(r"^\s*[^\W\d_][\w.'’ -]{0,39}?:?\s*$")
 _HEADING_MD = re.compile(r"^\s*(#{1,6}\s|---+\s*$|===+\s*$|\*\*\*+\s*$)")
 
 
@@ -104,7 +105,7 @@ def _looks_like_name(name: str) -> bool:
     return all(w[:1].isupper() or w[:1].isdigit() for w in words)
 
 
-def parse_turns(lines, *, headings=frozenset(), notes=frozenset()) -> dict:
+def parse_turns(lines, *, headings=frozenset(), notes=frozenset(), bold_only=frozenset()) -> dict:
     """Split numbered lines of a transcript into turns.
 
     Parameters
@@ -113,6 +114,8 @@ def parse_turns(lines, *, headings=frozenset(), notes=frozenset()) -> dict:
         (line or paragraph number, text).
     headings, notes : set of int
         Line numbers that are headings or notes (never turns; headings may hold a title).
+    bold_only : set of int
+        Lines written entirely in bold (Word): a short one may be a speaker label on its own.
 
     Returns
     -------
@@ -132,6 +135,7 @@ def parse_turns(lines, *, headings=frozenset(), notes=frozenset()) -> dict:
     """
     cands = {}
     counts: dict[str, int] = {}
+    bare: set[int] = set()
     for no, text in lines:
         if no in headings or no in notes:
             continue
@@ -140,18 +144,22 @@ def parse_turns(lines, *, headings=frozenset(), notes=frozenset()) -> dict:
             c = (m.group("name").strip(), m.group("ts"), "")  # "Speaker 1  0:03", text below
         else:
             c = _candidate(text)
+            if c is None and _BARE_LABEL.match(text) and (text.strip().isupper() or no in bold_only):
+                c = (text.strip().rstrip(":").strip(), None, "")  # "ENTREVISTADORA" alone, text below
+                if no not in bold_only:
+                    bare.add(no)  # a capitalised line may be a section title: needs more evidence
         if c:
             cands[no] = c
             key = normalise_name(c[0])
             counts[key] = counts.get(key, 0) + 1
 
-    def is_speaker(name: str) -> bool:
+    def is_speaker(name: str, no: int) -> bool:
         key = normalise_name(name)
         if key in NOT_SPEAKERS or not key:
             return False
         if role_of_label(name) != "unknown" or counts.get(key, 0) >= 2:
             return True
-        return _looks_like_name(name)
+        return no not in bare and _looks_like_name(name)
 
     meta: dict = {}
     turns: list[dict] = []
@@ -174,7 +182,7 @@ def parse_turns(lines, *, headings=frozenset(), notes=frozenset()) -> dict:
         if in_header and not turns and c and _header_line(c, meta, header_seen):
             header_seen = True
             continue
-        if c and is_speaker(c[0]):
+        if c and is_speaker(c[0], no):
             in_header = False
             body = _clean(c[2])
             turns.append({"row": no, "speaker": c[0], "timestamp": parse_timestamp(c[1]) if c[1] else None,
@@ -231,7 +239,7 @@ def _lines_of_text(path: Path, name: str) -> list[tuple[int, str]]:
 
 
 def _docx_lines(path: Path, name: str):
-    """(lines, headings, notes, tables) of a Word document."""
+    """(lines, headings, notes, bold-only lines, tables) of a Word document."""
     import zipfile
 
     from research.excel import check_part_sizes
@@ -254,7 +262,7 @@ def _docx_lines(path: Path, name: str):
     except Exception as exc:
         raise InputError(f"the Word document cannot be read ({type(exc).__name__})",
                          "open it in Word and save it again as .docx", file=name) from None
-    lines, headings, notes = [], set(), set()
+    lines, headings, notes, bold_only = [], set(), set(), set()
     for no, para in enumerate(doc.paragraphs, start=1):
         text = para.text
         style = (para.style.name if para.style is not None else "") or ""
@@ -264,6 +272,8 @@ def _docx_lines(path: Path, name: str):
         runs = [r for r in para.runs if r.text.strip()]
         if runs and all(r.italic for r in runs):
             notes.add(no)
+        elif runs and all(r.bold for r in runs) and len(text.strip()) <= 40:
+            bold_only.add(no)
         elif runs and runs[0].bold and len(runs) > 1 and ":" not in text.split("\n")[0][:60]:
             # **Name** text  ->  Name: text
             label = runs[0].text.strip().rstrip(":").strip()
@@ -277,7 +287,7 @@ def _docx_lines(path: Path, name: str):
         for r in t.rows[:100_000]:
             rows.append([c.text.strip() for c in r.cells])
         tables.append(rows)
-    return lines, headings, notes, tables
+    return lines, headings, notes, bold_only, tables
 
 
 def _subtitle_records(path: Path, name: str, ext: str) -> list[dict]:
@@ -364,10 +374,10 @@ def read_text_transcript(path: str | Path, *, name: str | None = None, lang: str
         meta: dict = {}
     else:
         if ext == ".docx":
-            lines, headings, notes, tables = _docx_lines(path, name)
+            lines, headings, notes, bold_only, tables = _docx_lines(path, name)
         else:
-            lines, headings, notes, tables = _lines_of_text(path, name), set(), set(), []
-        parsed = parse_turns(lines, headings=headings, notes=notes)
+            lines, headings, notes, bold_only, tables = _lines_of_text(path, name), set(), set(), set(), []
+        parsed = parse_turns(lines, headings=headings, notes=notes, bold_only=bold_only)
         meta = parsed["meta"]
         skipped = [{"sheet": None, **s} for s in parsed["skipped"][:50]]
         recs = [{"speaker": t["speaker"], "text": t["text"], "timestamp": t["timestamp"],

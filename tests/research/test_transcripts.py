@@ -337,3 +337,16 @@ def test_transcripts_long_notes_question_column_goes_to_source_column(tmp_path):
     r, df = _utt(p)
     assert df["source_column"].tolist() == ["¿Qué trámite hizo?", "¿Qué mejoraría?"]
     assert df["speaker_role"].tolist() == ["participant", "participant"] or df["speaker"].isna().all()
+
+
+def test_transcripts_label_alone_on_its_line(tmp_path):
+    p = tmp_path / "caps.txt"
+    p.write_text("INTRODUCCIÓN\n\nENTREVISTADORA\n¿Cómo le fue?\n\nROSA\nMal, fui tres veces.\n\n"
+                 "ENTREVISTADORA\n¿Por qué?\n\nROSA\nFaltaba un sello.\n", encoding="utf-8")
+    _r, df = _utt(p)
+    assert df["speaker"].tolist() == ["ENTREVISTADORA", "ROSA"] * 2
+    assert df["source_row"].tolist() == [3, 6, 9, 12] and df["text"].tolist()[1] == "Mal, fui tres veces."
+    d = make_docx(tmp_path / "b.docx", [("bold", "Entrevistador", ""), "¿Qué pasó?", ("bold", "Luis", ""),
+                                        "Perdí el día."])
+    _r, df = _utt(d)
+    assert df["speaker"].tolist() == ["Entrevistador", "Luis"] and df["source_row"].tolist() == [1, 3]
