@@ -245,6 +245,10 @@ def _docx_lines(path: Path, name: str):
     from research.excel import check_part_sizes
     from research.guards import check_ooxml_xml, check_zip_archive
 
+    with open(path, "rb") as fh:
+        if fh.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            raise InputError("the document is password-protected or in the old .doc format",
+                             "remove the password (or save it as .docx) and import again", file=name)
     check_zip_archive(path, name)
     with zipfile.ZipFile(path) as zf:
         names = set(zf.namelist())

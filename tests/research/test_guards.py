@@ -289,3 +289,10 @@ def test_guards_hostile_inputs_fail_with_one_short_line(tmp_path, capsys, name):
     assert cli.main(["utterances", str(p)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {name}") and err.count("\n") == 1 and len(err) < 600
+
+
+def test_guards_encrypted_docx_says_document(tmp_path):
+    p = tmp_path / "secret.docx"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    with pytest.raises(InputError, match="document is password-protected or in the old .doc format"):
+        read_file(p)
