@@ -180,12 +180,16 @@ def _stable_order(case_codes: np.ndarray, ts: np.ndarray) -> np.ndarray:
 
 
 def _seconds(delta_ns: np.ndarray) -> np.ndarray:
-    """Seconds as float, computed the way PM4Py does (days, seconds, µs, ns parts) for equal floats."""
-    days, rem = np.divmod(delta_ns, 86_400_000_000_000)
-    secs, rem = np.divmod(rem, 1_000_000_000)
-    micros, nanos = np.divmod(rem, 1_000)
-    whole = (86400 * days + secs).astype(np.float64)
-    return whole + 1e-6 * micros.astype(np.float64) + 1e-9 * nanos.astype(np.float64)
+    """Seconds as float, computed as PM4Py does (days·86400 + seconds, + 1e-6·µs, + 1e-9·ns), for
+    bit-equal results. ``delta_ns`` is never negative here (events are sorted)."""
+    whole = delta_ns // 1_000_000_000  # = 86400 * days + seconds for non-negative deltas
+    rem = delta_ns - whole * 1_000_000_000
+    out = whole.astype(np.float64)
+    if rem.any():  # sub-second parts, added in PM4Py's order
+        micros = rem // 1_000
+        out += 1e-6 * micros.astype(np.float64)
+        out += 1e-9 * (rem - micros * 1_000).astype(np.float64)
+    return out
 
 
 def _edges(log: _Log) -> pd.DataFrame:
