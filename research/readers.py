@@ -320,7 +320,7 @@ def read_upload(name: str, data: bytes, kind: str | None = None, mapping: dict |
     >>> r.file, r.summary()["participant_utterances"]
     ('notas.csv', 1)
     """
-    safe = Path(name).name or "upload"
+    safe = Path(str(name).replace("\\", "/")).name or "upload"
     _check_extension(safe)
     from research.guards import max_upload_bytes
 
