@@ -223,8 +223,8 @@ def _steps(report: dict) -> pd.DataFrame:
     return df
 
 
-def _cx(pos) -> float:
-    return _LEFT + (pos + 0.5) * COLUMN_WIDTH
+def _cx(pos, col: float = COLUMN_WIDTH) -> float:
+    return _LEFT + (pos + 0.5) * col
 
 
 def _frame(width: float, height: float):
@@ -302,7 +302,8 @@ def _row_label(canvas: _Canvas, y: float, text: str, size: int = 13, bold: bool 
                color=_INK, lineBreak="\n", lineHeight=size + 3)
 
 
-def _stage_band(canvas: _Canvas, steps: pd.DataFrame, w: dict, height: float = 38) -> None:
+def _stage_band(canvas: _Canvas, steps: pd.DataFrame, w: dict, height: float = 38,
+                col: float = COLUMN_WIDTH) -> None:
     """Stages as grey bands spanning their steps (consecutive steps of one stage merge)."""
     y0 = canvas.y
     runs = []
@@ -312,12 +313,12 @@ def _stage_band(canvas: _Canvas, steps: pd.DataFrame, w: dict, height: float = 3
             runs[-1]["end"] = r.pos
         else:
             runs.append({"stage": stage, "start": r.pos, "end": r.pos})
-    rect = pd.DataFrame([{"x": _LEFT + run["start"] * COLUMN_WIDTH + 2, "x2": _LEFT + (run["end"] + 1) * COLUMN_WIDTH - 2,
+    rect = pd.DataFrame([{"x": _LEFT + run["start"] * col + 2, "x2": _LEFT + (run["end"] + 1) * col - 2,
                           "y": y0, "y2": y0 + height, "fill": "#DDE5EE" if i % 2 == 0 else "#EEF2F6",
                           "stage": run["stage"]} for i, run in enumerate(runs)])
     canvas.add(rect, "rect", tooltip=[alt.Tooltip("stage:N", title=w["stage"])], cornerRadius=3)
-    txt = pd.DataFrame([{"x": (_LEFT + run["start"] * COLUMN_WIDTH + _LEFT + (run["end"] + 1) * COLUMN_WIDTH) / 2,
-                         "text": wrap_label(run["stage"], int((run["end"] - run["start"] + 1) * COLUMN_WIDTH / 7.6), 2),
+    txt = pd.DataFrame([{"x": (_LEFT + run["start"] * col + _LEFT + (run["end"] + 1) * col) / 2,
+                         "text": wrap_label(run["stage"], int((run["end"] - run["start"] + 1) * col / 7.6), 2),
                          "stage": run["stage"]} for run in runs])
     txt["y"] = [_top_of(y0 + height / 2, t, 14) for t in txt["text"]]
     canvas.add(txt, "text", tooltip=[alt.Tooltip("stage:N", title=w["stage"])], fontSize=12, fontWeight="bold",
@@ -906,26 +907,31 @@ def service_graph(report: dict, *, lang: str = "en", channels=None, kinds=("desi
     present = [c for c in _CHANNEL_ORDER if len(nodes) and c in set(nodes["channel"])] + \
         (sorted(set(nodes["channel"].dropna()) - set(_CHANNEL_ORDER)) if len(nodes) else [])
     n = len(steps)
-    width = _LEFT + n * COLUMN_WIDTH + 12
+    # more than 16 steps: narrower columns (names wrap tighter; the full name is in the tooltip), so a
+    # 30-step network still prints on one A3 landscape page without breaking edges across bands
+    col = COLUMN_WIDTH if n <= 16 else max(64.0, COLUMN_WIDTH * 16 / n)
+    chars = 15 if col >= COLUMN_WIDTH else max(8, int(col / 5.6))
+    head_font = 11.5 if col >= COLUMN_WIDTH else 10
+    width = _LEFT + n * col + 12
     cv = _Canvas(width)
     cv.y = 4
-    _stage_band(cv, steps, w, height=34)
+    _stage_band(cv, steps, w, height=34, col=col)
     # step headers
     y0, h = cv.y, 64
-    cv.add(pd.DataFrame({"x": [_cx(p) for p in steps["pos"]], "y": [y0 + 4] * n,
-                         "text": [wrap_label(s, 15, 4) for s in steps["step"]], "full": steps["step"].astype(str)}),
-           "text", tooltip=[alt.Tooltip("full:N", title=w["step"])], fontSize=11.5, baseline="top", lineBreak="\n",
-           lineHeight=13, color=_INK)
+    cv.add(pd.DataFrame({"x": [_cx(p, col) for p in steps["pos"]], "y": [y0 + 4] * n,
+                         "text": [wrap_label(s, chars, 4) for s in steps["step"]], "full": steps["step"].astype(str)}),
+           "text", tooltip=[alt.Tooltip("full:N", title=w["step"])], fontSize=head_font, baseline="top",
+           lineBreak="\n", lineHeight=head_font + 1.5, color=_INK)
     _row_label(cv, y0 + h / 2, w["step"])
     cv.y = y0 + h + 6
     design_y = None
     if "designed" in kinds:
         design_y = cv.y + 44
-        cv.add(pd.DataFrame({"x": [_cx(p) for p in steps["pos"]], "y": [design_y] * n}), "square", size=50,
+        cv.add(pd.DataFrame({"x": [_cx(p, col) for p in steps["pos"]], "y": [design_y] * n}), "square", size=50,
                color="#555555", filled=True)
         _row_label(cv, design_y, w["designed_flow"])
         cv.y = design_y + 44
-    row_h = 84
+    row_h = 84 if col >= COLUMN_WIDTH else 110
     y0 = cv.y
     labels = CHANNEL_LABELS[lang]
     ny = {c: y0 + (i + .5) * row_h for i, c in enumerate(present)}
@@ -937,7 +943,7 @@ def service_graph(report: dict, *, lang: str = "en", channels=None, kinds=("desi
     score_of = {r["id"]: _num(r.get("score")) for r in report["nodes"]}
     xy = {}
     for r in nodes.to_dict("records") if len(nodes) else []:
-        xy[r["id"]] = (_cx(pos[r["step_id"]]), ny[r["channel"]])
+        xy[r["id"]] = (_cx(pos[r["step_id"]], col), ny[r["channel"]])
     kind_label = w["kinds"]
     dash_domain = [kind_label[k] for k in ("designed", "observed", "narrated")]
     colour_scale = alt.Scale(scheme="orangered", domain=[0, 100])
@@ -962,7 +968,7 @@ def service_graph(report: dict, *, lang: str = "en", channels=None, kinds=("desi
         for i, e in enumerate(report.get("step_edges", [])):
             if e.get("kind") != "designed" or e["source"] not in pos or e["target"] not in pos:
                 continue
-            x1, x2 = _cx(pos[e["source"]]), _cx(pos[e["target"]])
+            x1, x2 = _cx(pos[e["source"]], col), _cx(pos[e["target"]], col)
             dist = abs(pos[e["target"]] - pos[e["source"]])
             if x1 == x2:
                 path = [(x1, design_y), (x1 - 14, design_y - 22), (x1 + 14, design_y - 22), (x1, design_y)]
@@ -990,7 +996,7 @@ def service_graph(report: dict, *, lang: str = "en", channels=None, kinds=("desi
         if e["source"] == e["target"]:
             path = [(x1, y1), (x1 - 16, y1 - 30), (x1 + 16, y1 - 30), (x1, y1)]
         elif x2 < x1 or (x2 == x1 and e.get("backward")):
-            lift = min(24 + 6 * abs(x1 - x2) / COLUMN_WIDTH, row_h * 0.45)
+            lift = min(24 + 6 * abs(x1 - x2) / col, row_h * 0.45)
             top = min(y1, y2) - lift
             path = [(x1, y1), (x1 - (x1 - x2) * 0.2, top), (x2 + (x1 - x2) * 0.2, top), (x2, y2)]
         else:

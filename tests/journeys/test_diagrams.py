@@ -141,6 +141,10 @@ def test_diagrams_thirty_steps_fold_into_bands_that_fit_a3_landscape():
         assert all(len(line) <= 15 for row in cards for line in row["text"].split("\n"))
         assert all(row["text"].count("\n") <= 3 for row in cards)
     assert "vconcat" not in journey_map(r, max_columns=30).to_dict()
+    graph = service_graph(r).to_dict()  # a network is not cut: its columns narrow instead
+    assert graph["width"] == 250 + 30 * 64 + 12
+    headers = [row["text"] for mark, _, row in _rows(graph) if mark == "text" and "full" in row and "\n" in row["text"]]
+    assert len(headers) == 30 and all(len(line) <= 11 for t in headers for line in t.split("\n"))
 
 
 def test_diagrams_blueprint_lines_lanes_agencies_and_staff_pain_links(report, tables):
