@@ -12,7 +12,8 @@ Semantics (DESIGN.md §8; the same as PM4Py's pandas path, so results can be che
   ``None`` for an edge seen once) of its times.
 - A variant is the sequence of activities of a case; a case's duration is the seconds from its
   first to its last event.
-- Timestamps are compared in UTC; naive timestamps are taken as UTC.
+- Timestamps are compared in UTC; naive timestamps are taken as UTC; a text column is parsed as
+  the readers do (:func:`journeys.eventlog.parse_timestamps`, errors name the rows).
 
 Everything is columnar: activities and cases are factorised to integer codes, the table is sorted
 once, and each result is an aggregation over arrays (no Python loop over events). This module is
@@ -130,8 +131,10 @@ def _timestamps_ns(values: pd.Series) -> np.ndarray:
     s = values
     if isinstance(s.dtype, pd.DatetimeTZDtype):
         s = s.dt.tz_convert("UTC").dt.tz_localize(None)
-    elif not pd.api.types.is_datetime64_dtype(s.dtype):
-        s = pd.to_datetime(s, utc=True, format="ISO8601").dt.tz_localize(None)
+    elif not pd.api.types.is_datetime64_dtype(s.dtype):  # text: the readers' parser and its errors
+        from journeys.eventlog import parse_timestamps
+
+        s = parse_timestamps(s).dt.tz_localize(None)
     return s.to_numpy(dtype="datetime64[ns]").view(np.int64)
 
 

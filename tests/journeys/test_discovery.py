@@ -282,3 +282,13 @@ def test_discovery_equals_pm4py_on_the_demo_log(root, pm4py):
     keyed = events.assign(tp=touchpoint_key(events, ["activity", "channel"]))
     assert_same_as_pm4py(discover(events, activity=["activity", "channel"]),
                          pm4py_discover(pm4py, keyed[["case_id", "tp", "timestamp"]], activity="tp"))
+
+
+def test_discovery_text_timestamps_parsed_like_the_readers():
+    from research.errors import InputError
+
+    ev = pd.DataFrame({"case_id": ["1", "1", "1"], "activity": ["a", "b", "c"],
+                       "timestamp": ["2024-03-31T01:30:00+01:00", "2024-03-31T03:30:00+02:00", "31/03/2024 02:00"]})
+    assert [e["mean_seconds"] for e in discover(ev)["edges"]] == [3600.0, 1800.0]
+    with pytest.raises(InputError, match="rows 2"):
+        discover(ev.assign(timestamp=["2024-01-01", "mañana", "2024-01-02"]))
