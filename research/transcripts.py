@@ -650,6 +650,11 @@ def _raise_nothing(results, file, mapping) -> None:
             raise InputError("the file has column names but no utterance rows",
                              "add the transcript rows below the header, or check you exported the right file",
                              file=file, sheet=name, row=g["header_row"])
+    rosters = [n for n, g in results if g["reason"] and g["reason"].startswith("participant roster")]
+    if rosters:
+        raise InputError("this file holds a participant roster, not transcripts",
+                         "import it with --kind participants (transcripts need a speaker or interview column "
+                         "beside the text)", file=file, sheet=rosters[0])
     headers = next((g["headers"] for _n, g in results if g["headers"]), [])
     if not headers:
         raise InputError("the file holds no data", "export the transcript again with its contents", file=file)

@@ -110,3 +110,11 @@ def test_readers_xlsm_is_read_like_xlsx(tmp_path):
     p = make_xlsx(tmp_path / "macro.xlsm", {"E1": [["Speaker", "Text"], ["Interviewer", "Why?"], ["Sam", "Slow."]]})
     r = read_file(p)
     assert r.kind == "transcripts" and r.tables["utterances"]["source_file"].tolist() == ["macro.xlsm"] * 2
+
+
+def test_readers_roster_read_as_transcripts_says_so(tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_text("Participante,Segmento,Comentario\nP1,Ciudadana,Todo lento\n", encoding="utf-8")
+    assert read_file(p).kind == "participants"
+    with pytest.raises(InputError, match="participant roster, not transcripts"):
+        read_file(p, kind="transcripts")
