@@ -197,20 +197,26 @@ def export_bytes(what: str, fmt: str, *, url, project: str, revision, lang: str,
     report = cached.weighted_report(url, project, revision, None, weights)
     tables = cached.project_tables(url, project, revision)
     if what in ("map", "blueprint", "graph", "priorities"):
-        chart = build_chart(what, report, tables, lang=lang)
+        chart = cached.chart_spec(url, project, revision, what, lang, None, (), weights)  # same as on screen
         out = {"png": export.chart_to_png, "svg": export.chart_to_svg, "pdf": export.chart_to_pdf,
                "html": export.chart_to_html}[fmt](chart)
     elif what == "pack":
-        out = export.excel_pack(report, tables, lang=lang)
+        out = export.excel_pack(report, pain_points=_some(tables.get("pain_points")),
+                                participants=_some(tables.get("participants")), lang=lang)
     elif what == "graphml":
-        out = export.graph_to_graphml(export.journey_graph(report))
+        out = export.graph_to_graphml(report)
     elif what == "json":
-        out = export.graph_to_json(export.journey_graph(report))
+        out = export.graph_to_json(report)
     elif what == "qdpx":
-        out = export.qdpx_project(tables, lang=lang, project=project)
+        out = export.qdpx_project(tables["utterances"], _some(tables.get("pain_points")), lang=lang,
+                                  project_name=project)
     else:
         raise ValueError(what)
     return out.encode("utf-8") if isinstance(out, str) else out
+
+
+def _some(df):
+    return df if df is not None and len(df) else None
 
 
 def template_files() -> list[Path]:
