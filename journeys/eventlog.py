@@ -180,6 +180,9 @@ _DAYFIRST_FORMATS = (
     "%d-%m-%Y", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y/%m/%d %H:%M:%S",
     "%Y/%m/%d %H:%M", "%Y/%m/%d", "%d/%m/%Y %I:%M:%S %p", "%d/%m/%Y %I:%M %p",
 )
+# US exports; chosen for a column only when they read more of it than the day-first ones
+_MONTHFIRST_FORMATS = tuple(f.replace("%d/%m", "%m/%d").replace("%d-%m", "%m-%d")
+                            for f in _DAYFIRST_FORMATS if f.startswith("%d/") or f.startswith("%d-"))
 
 
 def parse_timestamps(values, *, rows=None, file: str | None = None, column: str | None = None) -> pd.Series:
@@ -187,7 +190,8 @@ def parse_timestamps(values, *, rows=None, file: str | None = None, column: str 
 
     Numbers are Excel serial days (10,000–100,000) or Unix epoch seconds / milliseconds;
     text is tried as ISO 8601 (with or without offset, mixed offsets allowed), then in day-first
-    formats common in Spanish exports (``31/12/2024 14:05``), then value by value.
+    formats common in Spanish exports (``31/12/2024 14:05``) — or month-first (``12/31/2024``)
+    when that reads more of the column — then value by value.
 
     Parameters
     ----------
@@ -214,6 +218,8 @@ def parse_timestamps(values, *, rows=None, file: str | None = None, column: str 
     ['00:30', '01:30', '10:00']
     >>> parse_timestamps(["31/12/2024 14:05"]).iloc[0]
     Timestamp('2024-12-31 14:05:00+0000', tz='UTC')
+    >>> parse_timestamps(["12/31/2024 14:05", "01/02/2024 08:00"]).dt.strftime("%Y-%m-%d").tolist()
+    ['2024-12-31', '2024-01-02']
     >>> parse_timestamps([45292.5, 1704067200]).dt.strftime("%Y-%m-%d %H:%M").tolist()
     ['2024-01-01 12:00', '2024-01-01 00:00']
     """
@@ -254,13 +260,14 @@ def parse_timestamps(values, *, rows=None, file: str | None = None, column: str 
             ok = parsed.notna()
             out.loc[parsed.index[ok]] = parsed[ok]
             unread = parsed.index[~ok]
-        for fmt in _DAYFIRST_FORMATS:
-            if left.empty:
-                break
-            parsed = _to_utc(left, format=fmt)
-            ok = parsed.notna()
-            out.loc[parsed.index[ok]] = parsed[ok]
-            left = left[~ok]
+        if not left.empty:
+            candidates = left
+            parsed, left = _by_formats(candidates, _DAYFIRST_FORMATS)
+            if not left.empty:  # some day-first reads failed: is the column month-first?
+                us_parsed, us_left = _by_formats(candidates, _MONTHFIRST_FORMATS + _DAYFIRST_FORMATS[9:12])
+                if len(us_left) < len(left):
+                    parsed, left = us_parsed, us_left
+            out.loc[parsed.index] = parsed
         if len(unread):
             left = pd.concat([left, obj.loc[unread]]).sort_index()
         if not left.empty:
@@ -283,6 +290,21 @@ def parse_timestamps(values, *, rows=None, file: str | None = None, column: str 
 
 
 _NUMBER = re.compile(r"[+-]?\d+(\.\d*)?([eE][+-]?\d+)?")
+
+
+def _by_formats(values: pd.Series, formats) -> tuple[pd.Series, pd.Series]:
+    """Parse with each format in turn; return (parsed values, values no format could read)."""
+    parsed = []
+    left = values
+    for fmt in formats:
+        if left.empty:
+            break
+        attempt = _to_utc(left, format=fmt)
+        ok = attempt.notna()
+        parsed.append(attempt[ok])
+        left = left[~ok]
+    done = pd.concat(parsed) if parsed else pd.Series(dtype="datetime64[ns, UTC]")
+    return done, left
 
 
 def _from_numbers(nums: pd.Series) -> pd.Series:

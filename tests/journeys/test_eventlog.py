@@ -288,3 +288,10 @@ def test_eventlog_parquet_expansion_limit_and_broken(tmp_path, monkeypatch):
     broken = _write(tmp_path, "broken.parquet", "PAR1 not really")
     with pytest.raises(InputError, match="Parquet file cannot be read"):
         read_eventlog(broken)
+
+
+def test_eventlog_day_first_unless_the_column_is_month_first():
+    es = parse_timestamps(["05/01/2024 10:00", "31/01/2024 09:00"])
+    assert es.dt.strftime("%Y-%m-%d").tolist() == ["2024-01-05", "2024-01-31"]
+    us = parse_timestamps(["05/01/2024 10:00", "12/31/2024 11:00"])
+    assert us.dt.strftime("%Y-%m-%d").tolist() == ["2024-05-01", "2024-12-31"]
