@@ -44,7 +44,7 @@ MIN_SCORE = 0.5
 #: A step name weighing less than this (one common word) cannot be fully covered.
 MIN_NAME_WEIGHT = 2.0
 #: Least confidence for a link.
-MIN_CONFIDENCE = 0.3
+MIN_CONFIDENCE = 0.4
 #: A runner-up scoring at least this share of the best makes the link unclear.
 TIE_RATIO = 0.85
 #: Weight of the k-th context text is CONTEXT_DECAY ** k; also the confidence multiplier of a

@@ -20,7 +20,7 @@ from nlp.extract import _blank, _frame, _ordered, _plain, interview_languages, m
 from nlp.linking import build_step_index, link_step
 from research.schema import NARRATED_COLUMNS, conform, empty_table
 
-__all__ = ["narrated_journeys", "sentence_spans_of"]
+__all__ = ["narrated_journeys", "sentence_spans_of", "MIN_MENTION_CONFIDENCE"]
 
 _FALLBACK_SENTENCE = re.compile(r"[^.!?¿¡\n]+[.!?]*")
 
@@ -41,7 +41,13 @@ def sentence_spans_of(text: str, lang: str) -> list[tuple[int, int]]:
     return sentence_spans(text, lang)
 
 
-def narrated_journeys(utterances: pd.DataFrame, steps: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
+#: Least link confidence for a narrated mention: a path is drawn from these, so only clear
+#: mentions count (stricter than the links of single pain points).
+MIN_MENTION_CONFIDENCE = 0.5
+
+
+def narrated_journeys(utterances: pd.DataFrame, steps: pd.DataFrame, *, lang: str | None = None,
+                      min_confidence: float = MIN_MENTION_CONFIDENCE) -> pd.DataFrame:
     """Per interview, the ordered steps (and channels) the participant narrates.
 
     Parameters
@@ -52,6 +58,8 @@ def narrated_journeys(utterances: pd.DataFrame, steps: pd.DataFrame, *, lang: st
         The steps table (Spanish or English; the interviews may be in the other language).
     lang : {"en", "es"}, optional
         Force the interviews' language (else the ``lang`` column, else detection).
+    min_confidence : float, default ``MIN_MENTION_CONFIDENCE``
+        Least step-link confidence for a sentence to count as a mention.
 
     Returns
     -------
@@ -89,9 +97,10 @@ def narrated_journeys(utterances: pd.DataFrame, steps: pd.DataFrame, *, lang: st
                 continue
             for start, end in sentence_spans_of(text, ilang):
                 sentence = text[start:end]
-                step_id = link_step(sentence, index, ilang).step_id
-                if step_id is None:
+                link = link_step(sentence, index, ilang)
+                if link.step_id is None or link.confidence < min_confidence:
                     continue
+                step_id = link.step_id
                 channel = main_channel(sentence, ilang)
                 last = mentions[-1] if mentions else None
                 if last is not None and last["step_id"] == step_id and \

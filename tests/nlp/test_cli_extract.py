@@ -29,7 +29,7 @@ def transcript_xlsx(tmp_path):
     ws.append(["E1", "Entrevistadora", "¿Cómo le fue con el permiso sanitario?"])
     ws.append(["E1", "Marisol Quintero", "Soy Marisol Quintero. Esperé tres horas en la ventanilla y nadie me atendió."])
     ws.append(["E1", "Entrevistadora", "¿Y el pago de la tasa municipal?"])
-    ws.append(["E1", "Marisol Quintero", "Pagué la tasa en línea sin problema. Mi celular es 6123-4567."])
+    ws.append(["E1", "Marisol Quintero", "Pagué la tasa municipal en línea sin problema. Mi celular es 6123-4567."])
     path = tmp_path / "entrevistas.xlsx"
     wb.save(path)
     return path
