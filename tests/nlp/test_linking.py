@@ -87,3 +87,35 @@ def test_linking_agency_words_alone_do_not_pick_a_step():
                           "synonyms": ["", "ventanilla de Panamá Emprende"]})
     assert link_step("Fui a Panamá Emprende y nadie sabía nada", steps, "es").step_id is None
     assert link_step("Revisaron los documentos en Panamá Emprende", steps, "es").step_id == "B"
+
+
+@pytest.mark.slow
+def test_linking_accuracy_floor_on_the_demo_annotations(root):
+    """Regression floor: step accuracy on the demo's gold sentences with a step, with context."""
+    import json
+
+    from research.readers import read_file
+
+    demo = root / "data" / "demo"
+    if not (demo / "annotations.jsonl").exists():
+        pytest.fail("data/demo/annotations.jsonl is missing")
+    steps = read_file(demo / "steps.xlsx", kind="steps").tables["steps"]
+    index = build_step_index(steps)
+    gold = [json.loads(x) for x in (demo / "annotations.jsonl").read_text("utf-8").splitlines() if x.strip()]
+    utt = {}
+    for name in {g["file"] for g in gold}:
+        u = read_file(demo / name, kind="transcripts").tables["utterances"].reset_index(drop=True)
+        for i, r in u.iterrows():
+            before = u.iloc[:i]
+            before = before[before["interview_id"] == r["interview_id"]]
+            asked = before[before["speaker_role"] == "interviewer"]["text"].tolist()
+            column = r["source_column"] if isinstance(r["source_column"], str) else None
+            utt[(name, r["source_sheet"], r["source_row"], r["source_column"])] = column or (asked[-1] if asked else "")
+    n = ok = 0
+    for g in gold:
+        key = (g["file"], g["sheet"], g["row"], g["column"])
+        if g["step_id"] and key in utt:
+            n += 1
+            ok += link_step(g["sentence"], index, g["lang"], context=[utt[key]]).step_id == g["step_id"]
+    assert n >= 100
+    assert ok / n >= 0.62, ok / n
