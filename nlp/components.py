@@ -27,6 +27,8 @@ import math
 import unicodedata
 from pathlib import Path
 
+import numpy
+from spacy.attrs import IDX, IS_SPACE, LENGTH, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -169,7 +171,8 @@ class PainPointDetector:
     """Mark each sentence of a Doc as pain or not, with category, severity and cues.
 
     Writes ``doc._.pain_sentences``: one dict per non-blank sentence with ``start``, ``end``
-    (character offsets), ``is_pain``, ``category``, ``severity``, ``cues``. Reads
+    (character offsets), ``is_pain``, ``category``, ``severity``, ``cue_spans`` (character
+    ``(start, end)`` of each cue; :mod:`nlp.painpoints` turns them into text) and ``score``. Reads
     ``doc._.pain_context`` (the question the text answers, optional).
     """
 
@@ -183,7 +186,12 @@ class PainPointDetector:
         self.cfg = {**DEFAULT_CONFIG, **config}
         self.lex = lexicon(self.lang)
         self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.shape_matcher = PhraseMatcher(nlp.vocab, attr="SHAPE")
+        # token patterns run only near one of their anchor words (a required token of the
+        # pattern): spaCy's Matcher tests every pattern at every token, which is slow
         self.matcher = Matcher(nlp.vocab)
+        self.full_matcher = Matcher(nlp.vocab)
+        anchor_words: set[str] = set()
         self.meta: dict[int, tuple[str, float, str | None]] = {}
         records = load_patterns(self.lang, self.cfg["patterns_dir"])
         for i, rec in enumerate(records):
@@ -191,26 +199,60 @@ class PainPointDetector:
             key_id = nlp.vocab.strings.add(key)
             self.meta[key_id] = (rec["label"], float(rec.get("weight", 1.0)), rec.get("category"))
             pattern = rec["pattern"]
-            if isinstance(pattern, str):
+            if isinstance(pattern, str) and rec.get("attr", "NORM").upper() == "SHAPE":
+                self.shape_matcher.add(key, [nlp.make_doc(pattern)])
+            elif isinstance(pattern, str):
                 texts = {pattern.lower(), fold_accents(pattern.lower())}
                 self.phrase_matcher.add(key, [nlp.make_doc(t) for t in texts])
-            else:
+            elif rec.get("anchor"):
                 self.matcher.add(key, [pattern])
-        self.markers = PhraseMatcher(nlp.vocab, attr="NORM")
+                anchor_words.update(w.lower() for w in rec["anchor"])
+            else:
+                self.full_matcher.add(key, [pattern])
+        # marker words and anchors go into the same PhraseMatcher: one pass over the Doc
+        self.anchor_id = nlp.vocab.strings.add("ANCHOR")
+        if anchor_words:
+            self.phrase_matcher.add("ANCHOR", [nlp.make_doc(w) for w in sorted(anchor_words)])
+        self.anchor_window = 8
         for label, words in (("NEG", self.lex.NEGATORS), ("INT", self.lex.INTENSIFIERS),
                              ("CONTRAST", self.lex.CONTRAST_MARKERS),
                              ("CONC", self.lex.CONCESSIVE_MARKERS),
                              ("HYPO", self.lex.HYPOTHETICAL_MARKERS)):
             forms = {f for w in words for f in (w.lower(), fold_accents(w.lower()))}
-            self.markers.add(label, [nlp.make_doc(f) for f in forms])
+            self.phrase_matcher.add(label, [nlp.make_doc(f) for f in forms])
         self.marker_ids = {nlp.vocab.strings[k]: k for k in ("NEG", "INT", "CONTRAST", "CONC", "HYPO")}
+        self._break_memo: dict[int, bool] = {}
         self.nothing_answers = {fold_accents(a) for a in self.lex.NOTHING_ANSWERS}
 
     # ------------------------------------------------------------------ matching
-    def _cues(self, doc: Doc) -> list[tuple[int, int, str, float, str | None]]:
-        found = [(s, e, *self.meta[m]) for m, s, e in self.phrase_matcher(doc)]
-        if len(self.matcher):
-            found += [(s, e, *self.meta[m]) for m, s, e in self.matcher(doc)]
+    def _match(self, doc: Doc):
+        """Cues ``(start, end, label, weight, category)`` and marker spans by kind."""
+        found = []
+        marks = {"NEG": [], "INT": [], "CONTRAST": [], "CONC": [], "HYPO": []}
+        anchors = []
+        meta = self.meta
+        for m, s, e in self.phrase_matcher(doc):
+            info = meta.get(m)
+            if info is not None:
+                found.append((s, e, *info))
+            elif m == self.anchor_id:
+                anchors.append((s, e))
+            else:
+                marks[self.marker_ids[m]].append((s, e))
+        if len(self.shape_matcher):
+            found += [(s, e, *meta[m]) for m, s, e in self.shape_matcher(doc)]
+        if len(self.full_matcher):
+            found += [(s, e, *meta[m]) for m, s, e in self.full_matcher(doc)]
+        if anchors and len(self.matcher):
+            windows: list[list[int]] = []
+            for a, b in anchors:
+                lo, hi = max(0, a - self.anchor_window), min(len(doc), b + 3)
+                if windows and lo <= windows[-1][1]:
+                    windows[-1][1] = max(windows[-1][1], hi)
+                else:
+                    windows.append([lo, hi])
+            for lo, hi in windows:
+                found += [(s + lo, e + lo, *meta[m]) for m, s, e in self.matcher(doc[lo:hi])]
         # a cue inside a longer cue ("working" in "not working") is dropped; the same span
         # found by two patterns of one label counts once, with the larger weight
         best: dict[tuple, tuple] = {}
@@ -224,23 +266,34 @@ class PainPointDetector:
             if any(k[0] <= c[0] and c[1] <= k[1] and (k[1] - k[0]) > (c[1] - c[0]) for k in kept[-12:]):
                 continue
             kept.append(c)
-        return kept
+        return kept, marks
+
+    def _cues(self, doc: Doc) -> list[tuple[int, int, str, float, str | None]]:
+        return self._match(doc)[0]
 
     def __call__(self, doc: Doc) -> Doc:
-        cues = self._cues(doc)
-        marks = {"NEG": [], "INT": [], "CONTRAST": [], "CONC": [], "HYPO": []}
-        for m, s, e in self.markers(doc):
-            marks[self.marker_ids[m]].append((s, e))
-        improvement = is_improvement_question(doc._.pain_context, self.lang)
         results = []
+        n = len(doc)
+        if n == 0:
+            doc._.pain_sentences = results
+            return doc
+        cues, marks = self._match(doc)
+        improvement = is_improvement_question(doc._.pain_context, self.lang)
+        # token facts from arrays: building Token objects costs more than tokenising
+        arr = doc.to_array([SENT_START, IS_SPACE, IDX, LENGTH]).astype("int64")
+        starts = numpy.flatnonzero(arr[:, 0] == 1).tolist() or [0]
+        if starts[0] != 0:
+            starts.insert(0, 0)
+        space = arr[:, 1].tolist()
+        ctx = _DocFacts(doc, arr[:, 2].tolist(), arr[:, 3].tolist(), self._break_memo) if cues or improvement else None
+        idx = arr[:, 2].tolist()
+        length = arr[:, 3].tolist()
         ci = 0
-        cues.sort(key=lambda c: c[0])
-        for sent in doc.sents:
-            s0, s1 = sent.start, sent.end
-            while s0 < s1 and doc[s0].is_space:
+        for s0, s1 in zip(starts, starts[1:] + [n]):
+            while s0 < s1 and space[s0]:
                 s0 += 1
             e1 = s1
-            while e1 > s0 and doc[e1 - 1].is_space:
+            while e1 > s0 and space[e1 - 1]:
                 e1 -= 1
             if s0 >= e1:
                 continue
@@ -249,38 +302,38 @@ class PainPointDetector:
                 if cues[ci][0] >= s0:
                     mine.append(cues[ci])
                 ci += 1
-            results.append(self._score(doc, s0, e1, mine, marks, improvement))
+            if not mine and not improvement:
+                results.append({"start": idx[s0], "end": idx[e1 - 1] + length[e1 - 1], "is_pain": False,
+                                "category": None, "severity": 0.0, "cue_spans": [], "score": 0.0})
+                continue
+            results.append(self._score(ctx, s0, e1, mine, marks, improvement))
         doc._.pain_sentences = results
         return doc
 
     # ------------------------------------------------------------------ scoring
-    def _is_break(self, tok) -> bool:
-        return tok.text in _BREAK_CHARS or ("\n" in tok.text)
-
-    def _negated(self, doc, start, s0, neg_marks, contrast_ends) -> int | None:
+    def _negated(self, ctx, start, s0, neg_marks, contrast_starts) -> int | None:
         """Token index of the negator governing a cue at ``start``, or None."""
-        window = self.cfg["negation_window"]
-        lo = max(s0, start - window)
+        lo = max(s0, start - self.cfg["negation_window"])
+        brk = ctx.brk
         for ns, ne in neg_marks:
-            if lo <= ne - 1 < start and ne <= start:
+            if lo < ne <= start:
                 # no clause break between the negator and the cue
-                if any(self._is_break(doc[j]) for j in range(ne, start)):
+                if any(brk[j] for j in range(ne, start)):
                     continue
-                if any(ne <= c < start for c in contrast_ends):
+                if any(ne <= c < start for c in contrast_starts):
                     continue
                 return ns
         return None
 
-    def _score(self, doc, s0, e1, cues, marks, improvement) -> dict:
+    def _score(self, ctx, s0, e1, cues, marks, improvement) -> dict:
         cfg = self.cfg
-        # a negator inside a cue ("nobody answered", "ningún problema") belongs to that cue:
-        # it negates nothing else, and such a cue is not negated again (Spanish "no ... ningún")
         neg_all = [m for m in marks["NEG"] if s0 <= m[0] < e1]
-        # a negator inside a longer cue ("nobody answered", "ningún problema") belongs to it
+        # a negator inside a longer cue ("nobody answered", "ningún problema") belongs to it:
+        # it negates no other pain cue, and such a cue is not negated again ("no ... ningún")
         neg = [m for m in neg_all if not any(c[0] <= m[0] and m[1] <= c[1] and c[1] - c[0] > m[1] - m[0]
                                              for c in cues)]
-        self_negated = {(c[0], c[1]) for c in cues
-                        if any(c[0] <= m[0] and m[1] <= c[1] for m in marks["NEG"])}
+        self_negated = ({(c[0], c[1]) for c in cues if any(c[0] <= m[0] and m[1] <= c[1] for m in neg_all)}
+                        if neg_all else set())
         ints = [m for m in marks["INT"] if s0 <= m[0] < e1]
         contrasts = [m for m in marks["CONTRAST"] if s0 <= m[0] < e1 - 1]
         hypos = [m for m in marks["HYPO"] if s0 <= m[0] < e1]
@@ -290,30 +343,28 @@ class PainPointDetector:
         if opening:  # "Although it was clean, the food was cold": the point follows the comma
             ce = opening[0][1]
             later = [c for c in contrasts if c[0] >= ce]
-            brk = next((j for j in range(ce, e1 - 1) if self._is_break(doc[j])), None)
+            brk = ctx.brk
+            first_break = next((j for j in range(ce, e1 - 1) if brk[j]), None)
             if later:
                 pivot = later[-1][1]
-            elif brk is not None:
-                pivot = brk + 1
+            elif first_break is not None:
+                pivot = first_break + 1
             else:
                 pivot = None
                 praise_everywhere = cfg["contrast_before"]
         contrast_starts = [c[0] for c in contrasts]
         hypo_ranges = []
         for hs, he in hypos:
+            brk = ctx.brk
             end = he
-            while end < e1 and not self._is_break(doc[end]):
+            while end < e1 and not brk[end]:
                 end += 1
             hypo_ranges.append((hs, end))
 
-        pain = 0.0
-        praise = 0.0
-        suggestion = 0.0
+        pain = praise = suggestion = 0.0
         by_cat: dict[str, float] = {}
         pain_cues: list[str] = []
-        topics: list[str] = []
-        implicit = 0
-        n_int = 0
+        implicit = n_int = 0
         for s, e, label, weight, category in cues:
             praise_label = label == "POSITIVE"
             # the clause after "but" carries the point: its pains weigh more, and praise
@@ -324,18 +375,14 @@ class PainPointDetector:
                 f = 1.0 if praise_label else cfg["contrast_after"]
             else:
                 f = cfg["contrast_before"] if praise_label else 1.0
-            if any(hs <= s < he for hs, he in hypo_ranges):
+            if hypo_ranges and any(hs <= s < he for hs, he in hypo_ranges):
                 f *= cfg["hypothetical_factor"]
-            if any(ie <= s and s - ie <= 1 for _is, ie in ints):
-                boost = 1.0 + cfg["intensifier_boost"]
-                intensified = True
-            else:
-                boost = 1.0
-                intensified = False
-            if (s, e) in self_negated:
+            intensified = bool(ints) and any(ie <= s and s - ie <= 1 for _is, ie in ints)
+            boost = 1.0 + cfg["intensifier_boost"] if intensified else 1.0
+            if (s, e) in self_negated or not neg_all:
                 negator = None
             else:  # negators inside pain cues still negate praise ("no funciona bien")
-                negator = self._negated(doc, s, s0, neg if label in _PAIN_LABELS else neg_all,
+                negator = self._negated(ctx, s, s0, neg if label in _PAIN_LABELS else neg_all,
                                         contrast_starts)
             if label in _PAIN_LABELS:
                 if negator is not None:
@@ -345,11 +392,10 @@ class PainPointDetector:
                 cat = label if label != "negative" else "other"
                 by_cat[cat] = by_cat.get(cat, 0.0) + w
                 if weight < cfg["topic_below"]:
-                    topics.append(doc[s:e].text)
-                    continue
+                    continue  # a topic word: it names the category, not a pain
                 pain += w
-                pain_cues.append(doc[s:e].text)
-                if label in ("waiting", "repetition") and any(t.like_num for t in doc[s:e]):
+                pain_cues.append(ctx.text(s, e))
+                if label in ("waiting", "repetition") and ctx.has_number(s, e):
                     implicit += 1
                 n_int += intensified
             elif label in ("POSITIVE", "EXPECTED"):
@@ -358,23 +404,24 @@ class PainPointDetector:
                     pain += w
                     cat = category or "other"
                     by_cat[cat] = by_cat.get(cat, 0.0) + w
-                    pain_cues.append(doc[negator:e].text)
+                    pain_cues.append(ctx.text(negator, e))
                     n_int += intensified
-                elif label == "POSITIVE":
+                elif praise_label:
                     praise += weight * f * boost * cfg["positive_weight"]
             elif label == "SUGGESTION" and negator is None:
                 suggestion += weight * f
                 if improvement:
-                    pain_cues.append(doc[s:e].text)
+                    pain_cues.append(ctx.text(s, e))
 
         if improvement:
             pain += suggestion * cfg["improvement_suggestion_weight"]
-            if not cues and not self._is_nothing(doc, s0, e1):
+            nothing = self._is_nothing(ctx.doc, s0, e1)
+            if nothing:
+                pain = 0.0
+            elif not cues:
                 pain += cfg["improvement_bare_answer"]
         else:
             pain += suggestion * cfg["suggestion_weight"]
-        if improvement and self._is_nothing(doc, s0, e1):
-            pain = 0.0
         net = pain - praise
         is_pain = net >= cfg["threshold"] and pain > 0
         category = None
@@ -385,23 +432,63 @@ class PainPointDetector:
                 category = max(specific, key=lambda k: (specific[k], -CATEGORIES.index(k)))
             else:
                 category = "other"
-            text = doc[s0:e1].text
             severity = 1.0 - math.exp(-net / 2.5)
             severity += 0.1 * min(n_int, 2) + 0.1 * min(implicit, 1)
-            severity += 0.1 if "!" in text else 0.0
-            if any(t.is_upper and len(t) > 3 for t in doc[s0:e1]):
+            severity += 0.1 if ctx.has_exclamation(s0, e1) else 0.0
+            if ctx.has_shouting(s0, e1):
                 severity += 0.05
             severity = round(min(1.0, max(0.05, severity)), 2)
         return {
-            "start": doc[s0].idx,
-            "end": doc[e1 - 1].idx + len(doc[e1 - 1].text),
+            "start": ctx.idx[s0],
+            "end": ctx.idx[e1 - 1] + ctx.length[e1 - 1],
             "is_pain": bool(is_pain),
             "category": category,
             "severity": severity,
-            "cues": list(dict.fromkeys(pain_cues)) if is_pain else [],
+            "cue_spans": list(dict.fromkeys(pain_cues)) if is_pain else [],
             "score": round(net, 3),
         }
 
     def _is_nothing(self, doc, s0, e1) -> bool:
         words = " ".join(t.lower_ for t in doc[s0:e1] if not t.is_punct and not t.is_space)
         return fold_accents(words) in self.nothing_answers
+
+
+class _DocFacts:
+    """Per-Doc token facts as plain lists, computed when first needed."""
+
+    __slots__ = ("doc", "idx", "length", "_brk", "_memo")
+
+    def __init__(self, doc: Doc, idx: list[int], length: list[int], memo: dict[int, bool]):
+        self.doc = doc
+        self.idx = idx
+        self.length = length
+        self._memo = memo  # clause-break flag per word form, shared across Docs
+        self._brk = None
+
+    @property
+    def brk(self) -> list[bool]:
+        if self._brk is None:
+            strings = self.doc.vocab.strings
+            memo = self._memo
+            brk = []
+            for orth in self.doc.to_array(ORTH).tolist():
+                b = memo.get(orth)
+                if b is None:
+                    t = strings[orth]
+                    b = memo[orth] = t in _BREAK_CHARS or "\n" in t
+                brk.append(b)
+            self._brk = brk
+        return self._brk
+
+    def text(self, s: int, e: int) -> tuple[int, int]:
+        """Character span of tokens ``s:e`` (turned into text by the caller, who has it)."""
+        return self.idx[s], self.idx[e - 1] + self.length[e - 1]
+
+    def has_number(self, s: int, e: int) -> bool:
+        return any(t.like_num for t in self.doc[s:e])
+
+    def has_exclamation(self, s: int, e: int) -> bool:
+        return any("!" in t.text for t in self.doc[s:e] if t.is_punct)
+
+    def has_shouting(self, s: int, e: int) -> bool:
+        return any(t.is_upper and len(t) > 3 for t in self.doc[s:e])

@@ -13,8 +13,7 @@ from nlp.pipeline import get_nlp
 __all__ = ["analyse_text", "analyse_texts", "is_pain_text"]
 
 
-def _records(doc) -> list[dict]:
-    text = doc.text
+def _records(doc, text: str) -> list[dict]:
     out = []
     for r in doc._.pain_sentences or []:
         out.append({
@@ -24,7 +23,7 @@ def _records(doc) -> list[dict]:
             "is_pain": r["is_pain"],
             "category": r["category"],
             "severity": r["severity"],
-            "cues": list(r["cues"]),
+            "cues": list(dict.fromkeys(text[a:b] for a, b in r["cue_spans"])),
         })
     return out
 
@@ -67,7 +66,7 @@ def analyse_text(text: str, lang: str, *, context: str | None = None) -> list[di
     doc._.pain_context = context
     for _name, proc in nlp.pipeline:
         doc = proc(doc)
-    return _records(doc)
+    return _records(doc, text)
 
 
 def analyse_texts(texts: Iterable[str], lang: str, *, contexts: Iterable[str | None] | None = None,
@@ -104,7 +103,8 @@ def analyse_texts(texts: Iterable[str], lang: str, *, contexts: Iterable[str | N
         doc = nlp.make_doc(text)
         doc._.pain_context = c
         docs.append(doc)
-    return [_records(doc) for doc in nlp.pipe(docs, n_process=n_process, batch_size=batch_size)]
+    return [_records(doc, text) for doc, text in
+            zip(nlp.pipe(docs, n_process=n_process, batch_size=batch_size), texts, strict=True)]
 
 
 def is_pain_text(text: str, lang: str, *, context: str | None = None) -> bool:

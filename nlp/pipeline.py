@@ -23,7 +23,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import numpy
 import spacy
+from spacy.attrs import IS_LOWER, IS_PUNCT, IS_TITLE, LEMMA, LOWER, ORTH, SENT_START
+from spacy.errors import Errors
 from spacy.language import Language
 from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc, Token
@@ -40,6 +43,7 @@ _TERMINAL = re.compile(r"^[.!?…。]+$|^[!?]+[.!?]*$")
 _ELLIPSIS = re.compile(r"^(\.\.+|…)$")
 _CLOSERS = {'"', "'", "”", "’", ")", "]", "»", "»"}
 _OPENERS = {"¿", "¡"}
+_WORD, _SPACE, _NEWLINE, _TERMINAL_KIND, _ELLIPSIS_KIND, _CLOSER, _OPENER, _FINAL_ABBR = range(8)
 
 
 @Language.factory(
@@ -63,11 +67,73 @@ class SentenceSplitter:
 
     def __init__(self, final_abbreviations):
         self.final_abbreviations = set(final_abbreviations)
+        self._memo: dict[int, int] = {}
+
+    def _kind(self, text: str) -> int:
+        if text.isspace():
+            return _NEWLINE if "\n" in text else _SPACE
+        if _ELLIPSIS.match(text):
+            return _ELLIPSIS_KIND
+        if _TERMINAL.match(text):
+            return _TERMINAL_KIND
+        if text in _CLOSERS:
+            return _CLOSER
+        if text in _OPENERS:
+            return _OPENER
+        if text in self.final_abbreviations:
+            return _FINAL_ABBR
+        return _WORD
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
         if n == 0:
             return doc
+        # one pass over integers (token kinds memoised per word form): Token objects are slow
+        strings = doc.vocab.strings
+        memo = self._memo
+        rows = doc.to_array([ORTH, IS_LOWER, IS_TITLE, IS_PUNCT]).tolist()
+        kinds = []
+        for orth, _lo, _ti, _pu in rows:
+            k = memo.get(orth)
+            if k is None:
+                k = memo[orth] = self._kind(strings[orth])
+            kinds.append(k)
+        starts = [-1] * n
+        starts[0] = 1
+        prev = kinds[0]  # kind of the last token that is not a space
+        prev_i = 0
+        newline = prev == _NEWLINE
+        for i in range(1, n):
+            k = kinds[i]
+            if k == _SPACE or k == _NEWLINE:
+                newline = newline or k == _NEWLINE
+                continue
+            before_space = kinds[i - 1] in (_SPACE, _NEWLINE)
+            if prev in (_SPACE, _NEWLINE):
+                start = False  # only spaces so far
+            elif k in (_TERMINAL_KIND, _ELLIPSIS_KIND, _CLOSER) and not before_space:
+                start = False  # "!!", '."' stay with their sentence
+            elif newline:
+                start = True
+            elif prev == _ELLIPSIS_KIND:
+                start = not rows[i][1]
+            elif prev == _TERMINAL_KIND:
+                start = True
+            elif prev == _CLOSER and prev_i >= 1 and kinds[prev_i - 1] in (_TERMINAL_KIND, _ELLIPSIS_KIND):
+                start = True
+            elif prev == _FINAL_ABBR:
+                start = bool(rows[i][2])
+            elif k == _OPENER and not rows[prev_i][3]:
+                start = True
+            else:
+                start = False
+            if start:
+                starts[i] = 1
+            prev = k
+            prev_i = i
+            newline = False
+        doc.from_array([SENT_START], numpy.asarray(starts, dtype="int64").view("uint64").reshape(-1, 1))
+        return doc
         doc[0].is_sent_start = True
         prev = doc[0]  # the last token that is not a space
         newline = "\n" in prev.text if prev.is_space else False
@@ -113,16 +179,43 @@ def make_lemmatizer(nlp: Language, model, name: str, mode: str, overwrite: bool)
 
 
 class LowercaseLookupLemmatizer(Lemmatizer):
-    """spaCy's lookup lemmatizer, looking words up as written and then in lower case."""
+    """spaCy's lookup lemmatizer, looking words up as written and then in lower case.
+
+    Lemmas are memoised per word form and written with one ``Doc.from_array`` call: the
+    per-token Python of spaCy's own lookup mode costs more than tokenising.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._memo: dict[int, int] = {}
 
     def lookup_lemmatize(self, token: Token) -> list[str]:  # noqa: D102
+        return [self._lemma_text(token.text, token.lower_)]
+
+    def _lemma_text(self, text: str, lower: str) -> str:
         table = self.lookups.get_table("lemma_lookup", {})
-        text = token.text
         result = table.get(text)
         if result is None:
-            lower = token.lower_
-            result = table.get(lower, lower if lower != text else text)
-        return [result] if isinstance(result, str) else result
+            result = table.get(lower, text)
+        return result if isinstance(result, str) else result[0]
+
+    def __call__(self, doc: Doc) -> Doc:  # noqa: D102
+        if not self._validated:
+            self._validate_tables(Errors.E1004)
+        if not len(doc):
+            return doc
+        strings = doc.vocab.strings
+        memo = self._memo
+        orths = doc.to_array([ORTH, LOWER]).tolist()
+        lemmas = []
+        for orth, lower in orths:
+            lemma = memo.get(orth)
+            if lemma is None:
+                lemma = strings.add(self._lemma_text(strings[orth], strings[lower]))
+                memo[orth] = lemma
+            lemmas.append(lemma)
+        doc.from_array([LEMMA], numpy.asarray(lemmas, dtype="uint64").reshape(-1, 1))
+        return doc
 
 
 def _add_special_cases(nlp: Language) -> None:
