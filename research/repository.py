@@ -792,25 +792,52 @@ class Repository:
         })
         return out[list(IMPORT_COLUMNS)]
 
-    def delete_import(self, project: str, import_id: int) -> None:
+    def delete_import(self, project: str, import_id: int) -> dict:
         """Remove one import and every row it brought (so the file can be imported again).
+
+        The machine's untouched suggestions on its transcripts go too; pain points a person
+        accepted, rejected, edited or added stay.
+
+        Returns
+        -------
+        dict
+            Rows removed per table.
 
         Raises
         ------
         InputError
             No such project or import.
+
+        Examples
+        --------
+        >>> repo = Repository("sqlite://")
+        >>> utt = pd.DataFrame({"interview_id": ["e1"], "speaker_role": ["participant"], "text": ["Esperé"],
+        ...                     "source_file": ["e1.txt"]})
+        >>> s = repo.import_result("p", ImportResult("e1.txt", "transcripts", "txt", {"utterances": utt}), "h")
+        >>> repo.delete_import("p", s["import_id"])["utterances"]
+        1
         """
+        removed: dict[str, int] = {}
         with self._write() as conn:
             pid = self._pid(conn, project, lock=True)
-            n = conn.execute(imports_t.delete().where(imports_t.c.project_id == pid,
-                                                       imports_t.c.id == int(import_id))).rowcount
-            if not n:
+            iid = int(import_id)
+            if conn.execute(sa.select(imports_t.c.id).where(imports_t.c.project_id == pid,
+                                                            imports_t.c.id == iid)).first() is None:
                 raise InputError(f"project {project!r} has no import {import_id}",
                                  "list the imports and pick one of their ids", file=f"project {project!r}")
+            utt, pains = _TABLES["utterances"], _TABLES["pain_points"]
+            files = [f for (f,) in conn.execute(sa.select(utt.c.source_file).distinct()
+                                                .where(utt.c.import_id == iid)) if f is not None]
+            if files:
+                removed["pain_points"] = conn.execute(pains.delete().where(
+                    pains.c.project_id == pid, pains.c.status == "suggested", pains.c.updated_by.is_(None),
+                    pains.c.source_file.in_(files))).rowcount
             for tname in _WITH_IMPORT:
                 t = _TABLES[tname]
-                conn.execute(t.delete().where(t.c.import_id == int(import_id)))
+                removed[tname] = conn.execute(t.delete().where(t.c.import_id == iid)).rowcount
+            conn.execute(imports_t.delete().where(imports_t.c.id == iid))
             self._bump(conn, pid)
+        return removed
 
     def _bulk_insert(self, conn: sa.Connection, tname: str, df: pd.DataFrame, pid: int, *,
                      import_id: int | None = None, fixed: Mapping[str, object] | None = None) -> int:

@@ -209,8 +209,14 @@ def test_repository_reimport_same_content_is_not_duplicated(db_url):
     assert again["first_imported_as"] == "entrevista_01.xlsx" and again["utterances"] == 4
     assert len(repo.table("p", "utterances")) == 4 and len(repo.imports("p")) == 1
     assert repo.revision("p") == rev  # nothing was written
-    repo.delete_import("p", first["import_id"])
+    repo.save_suggestions("p", pd.DataFrame({"source_file": ["entrevista_01.xlsx"] * 2, "source_row": [3, 4],
+                                             "sentence": ["Esperé", "cédula"], "category": ["waiting", "documents"]}))
+    kept = int(repo.table("p", "pain_points")["id"].iloc[1])
+    repo.update_pain_point("p", kept, {"status": "accepted"}, 1, "ana")
+    removed = repo.delete_import("p", first["import_id"])
+    assert removed["utterances"] == 4 and removed["participants"] == 2 and removed["pain_points"] == 1
     assert len(repo.table("p", "utterances")) == 0 and len(repo.table("p", "participants")) == 0
+    assert repo.table("p", "pain_points")["id"].tolist() == [kept]  # the human decision stays
     assert repo.import_result("p", _result(), "same-hash")["status"] == "imported"
     with pytest.raises(InputError, match="no import"):
         repo.delete_import("p", 99999)
