@@ -292,3 +292,16 @@ def test_discovery_text_timestamps_parsed_like_the_readers():
     assert [e["mean_seconds"] for e in discover(ev)["edges"]] == [3600.0, 1800.0]
     with pytest.raises(InputError, match="rows 2"):
         discover(ev.assign(timestamp=["2024-01-01", "mañana", "2024-01-02"]))
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_discovery_xes_agrees_with_pm4py_reading_the_file_itself(shared_data, pm4py):
+    xes = [p for p in _shared_logs(shared_data) if ".xes" in p.name]
+    assert xes
+    for path in xes:
+        df = pm4py.read_xes(str(path), show_progress_bar=False)
+        dfg, start, end = pm4py.discover_dfg(df)
+        ref = {"dfg": dfg, "start": start, "end": end, "perf": pm4py.discover_performance_dfg(df)[0],
+               "variants": pm4py.get_variants(df), "durations": pm4py.get_all_case_durations(df)}
+        assert_same_as_pm4py(discover(read_eventlog(path).tables["events"]), ref)
