@@ -387,6 +387,42 @@ def _as_text(series: pd.Series) -> pd.Series:
     return series.astype(object).map(one, na_action="ignore")
 
 
+_DATE_ONLY_NAMES = {"fecha", "date", "dia", "day"}
+_TIME_ONLY_NAMES = {"hora", "time", "hour"}
+
+
+def _separate_time_column(columns, ts_col: str, found: dict, mapping) -> str | None:
+    """A "Hora" column beside a detected "Fecha" column: the two together are the timestamp."""
+    explicit = {str(k) for k in (mapping or {})} | {str(v) for v in (mapping or {}).values()}
+    if _fold(ts_col) not in _DATE_ONLY_NAMES or ts_col in explicit:
+        return None
+    return next((c for c in columns if c not in found and _fold(c) in _TIME_ONLY_NAMES), None)
+
+
+def _join_date_time(dates: pd.Series, times: pd.Series) -> pd.Series:
+    """Date and time columns (text, or Excel date and time cells) as one text timestamp."""
+    import datetime as dt
+
+    def date_text(v):
+        if isinstance(v, (dt.datetime, pd.Timestamp)):
+            return v.strftime("%Y-%m-%d")
+        return v.isoformat() if isinstance(v, dt.date) else (None if pd.isna(v) else str(v).strip())
+
+    def time_text(v):
+        if isinstance(v, (dt.datetime, pd.Timestamp)):
+            return v.strftime("%H:%M:%S")
+        if isinstance(v, dt.time):
+            return v.isoformat()
+        if isinstance(v, float) and 0 <= v < 1:  # an Excel time as a fraction of a day
+            return (pd.Timestamp(0) + pd.to_timedelta(round(v * 86400), unit="s")).strftime("%H:%M:%S")
+        return None if pd.isna(v) else str(v).strip()
+
+    d = dates.astype(object).map(date_text)
+    t = times.astype(object).map(time_text)
+    both = d.notna() & t.notna() & (t != "")
+    return d.where(~both, d.astype(str) + " " + t.astype(str))
+
+
 def events_from_frame(raw: pd.DataFrame, mapping: dict | None = None, *, file: str = "<input>",
                      rows=None, sheet: str | None = None, layout: str = "table") -> ImportResult:
     """Turn a raw table (one row per event, any column names) into the canonical events table.
@@ -460,8 +496,13 @@ def events_from_frame(raw: pd.DataFrame, mapping: dict | None = None, *, file: s
     out = pd.DataFrame(index=raw.index)
     out["case_id"] = _as_text(raw[by_field["case_id"]])
     out["activity"] = _as_text(raw[by_field["activity"]])
-    out["timestamp"] = parse_timestamps(raw[by_field["timestamp"]], rows=rows, file=file,
-                                        column=by_field["timestamp"])
+    ts_col = by_field["timestamp"]
+    time_col = _separate_time_column(raw.columns, ts_col, found, mapping)
+    ts_values = raw[ts_col] if time_col is None else _join_date_time(raw[ts_col], raw[time_col])
+    if time_col is not None:
+        found[time_col] = "timestamp"  # consumed: not kept as an extra attribute
+    out["timestamp"] = parse_timestamps(ts_values, rows=rows, file=file,
+                                        column=ts_col if time_col is None else f"{ts_col} + {time_col}")
     for field in ("channel", "resource", "agency", "lifecycle"):
         if field in by_field:
             col = raw[by_field[field]]

@@ -295,3 +295,11 @@ def test_eventlog_day_first_unless_the_column_is_month_first():
     assert es.dt.strftime("%Y-%m-%d").tolist() == ["2024-01-05", "2024-01-31"]
     us = parse_timestamps(["05/01/2024 10:00", "12/31/2024 11:00"])
     assert us.dt.strftime("%Y-%m-%d").tolist() == ["2024-05-01", "2024-12-31"]
+
+
+def test_eventlog_separate_date_and_time_columns(tmp_path):
+    text = "caso;actividad;fecha;hora\n1;a;31/03/2024;09:15\n1;b;2024-03-31;10:00:30\n1;c;01/04/2024;\n"
+    ev = read_eventlog(_write(tmp_path, "dt.csv", text)).tables["events"]
+    assert ev["timestamp"].dt.strftime("%Y-%m-%d %H:%M:%S").tolist() == [
+        "2024-03-31 09:15:00", "2024-03-31 10:00:30", "2024-04-01 00:00:00"]
+    assert "hora" not in ev.columns
