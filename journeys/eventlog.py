@@ -405,7 +405,7 @@ def _join_date_time(dates: pd.Series, times: pd.Series) -> pd.Series:
 
     def date_text(v):
         if isinstance(v, (dt.datetime, pd.Timestamp)):
-            return v.strftime("%Y-%m-%d")
+            return v.strftime("%Y-%m-%d") if v.time() == dt.time(0) else v.isoformat()
         return v.isoformat() if isinstance(v, dt.date) else (None if pd.isna(v) else str(v).strip())
 
     def time_text(v):
@@ -419,7 +419,8 @@ def _join_date_time(dates: pd.Series, times: pd.Series) -> pd.Series:
 
     d = dates.astype(object).map(date_text)
     t = times.astype(object).map(time_text)
-    both = d.notna() & t.notna() & (t != "")
+    has_time = d.astype(str).str.contains(":", regex=False)  # a full timestamp already
+    both = d.notna() & t.notna() & (t != "") & ~has_time
     return d.where(~both, d.astype(str) + " " + t.astype(str))
 
 

@@ -303,3 +303,12 @@ def test_eventlog_separate_date_and_time_columns(tmp_path):
     assert ev["timestamp"].dt.strftime("%Y-%m-%d %H:%M:%S").tolist() == [
         "2024-03-31 09:15:00", "2024-03-31 10:00:30", "2024-04-01 00:00:00"]
     assert "hora" not in ev.columns
+
+
+def test_eventlog_full_timestamps_beside_a_time_column_are_kept():
+    from journeys.eventlog import events_from_frame
+
+    raw = pd.DataFrame({"caso": ["1", "1"], "actividad": ["a", "b"],
+                        "fecha": ["2024-03-31 09:15", "2024-03-31"], "hora": ["09:15", "10:00"]})
+    ev = events_from_frame(raw).tables["events"]
+    assert ev["timestamp"].dt.strftime("%H:%M").tolist() == ["09:15", "10:00"]
