@@ -174,7 +174,12 @@ _HEADERS = {
         "once_only": "Documents asked again", "kind": "Evidence", "from_step": "From step", "from_channel":
         "From channel", "to_step": "To step", "to_channel": "To channel", "count": "Count", "probability": "Probability",
         "median_days": "Median time (days)", "channel_switch": "Channel switch", "agency_handoff": "Agency hand-off",
-        "backward": "Goes back", "repeat": "Repeat", "segment": "Segment",
+        "backward": "Goes back", "repeat": "Repeat", "segment": "Segment", "region": "Region",
+        "age_band": "Age band", "digital_skills": "Digital skills", "preferred_channel": "Preferred channel",
+        "access_needs": "Access needs",
+        "_yes": "yes", "_no": "no",
+        "_status": {"suggested": "suggested", "accepted": "accepted", "rejected": "rejected", "edited": "edited",
+                    "manual": "manual"},
     },
     "es": {
         "item": "Elemento", "value": "Valor", "rank": "Puesto", "step_id": "Id del paso", "step": "Paso",
@@ -195,7 +200,12 @@ _HEADERS = {
         "Desde el canal", "to_step": "Hacia el paso", "to_channel": "Hacia el canal", "count": "Cantidad",
         "probability": "Probabilidad", "median_days": "Tiempo mediano (días)", "channel_switch": "Cambio de canal",
         "agency_handoff": "Traspaso entre entidades", "backward": "Vuelve atrás", "repeat": "Repetición",
-        "segment": "Segmento",
+        "segment": "Segmento", "region": "Región", "age_band": "Rango de edad",
+        "digital_skills": "Habilidades digitales", "preferred_channel": "Canal preferido",
+        "access_needs": "Necesidades de acceso",
+        "_yes": "sí", "_no": "no",
+        "_status": {"suggested": "sugerido", "accepted": "aceptado", "rejected": "rechazado", "edited": "editado",
+                    "manual": "manual"},
     },
 }
 
@@ -273,6 +283,12 @@ def _pack_tables(report: dict, pain_points, participants, lang: str) -> dict[str
     cat = CATEGORY_LABELS[lang]
     chan = CHANNEL_LABELS[lang]
     lanes = WORDS[lang]["lanes"]
+    heads = _HEADERS[lang]
+    status = heads["_status"]
+
+    def yes(v):
+        return None if v is None else heads["_yes"] if v else heads["_no"]
+
     step_name = {s["step_id"]: s.get("step") for s in report.get("steps", [])}
     # --- priorities
     pri_cols = ["rank", "step_id", "step", "agency", "score", "reach", "severity", "delay", "friction", "centrality",
@@ -304,7 +320,8 @@ def _pack_tables(report: dict, pain_points, participants, lang: str) -> dict[str
             ch = r.get("channel")
             ch = chan.get(ch, ch) if isinstance(ch, str) else None
             pains.append([r.get("id"), sid, step_name.get(sid), ch, cat.get(r.get("category"), r.get("category")),
-                          _round(r.get("_sev"), 2), r.get("status"), r.get("sentence"), r.get("participant_id"),
+                          _round(r.get("_sev"), 2), status.get(r.get("status"), r.get("status")), r.get("sentence"),
+                          r.get("participant_id"),
                           r.get("interview_id"), r.get("source_file"), r.get("source_sheet"), r.get("source_row"),
                           r.get("source_column"), r.get("cues")])
     # --- steps and metrics
@@ -330,8 +347,8 @@ def _pack_tables(report: dict, pain_points, participants, lang: str) -> dict[str
                       chan.get(e.get("source_channel"), e.get("source_channel")),
                       f"{e.get('target_step')} {step_name.get(e.get('target_step')) or ''}".strip(),
                       chan.get(e.get("target_channel"), e.get("target_channel")), e.get("count"),
-                      _round(e.get("probability")), _days(e.get("median_seconds")), e.get("channel_switch"),
-                      e.get("agency_handoff"), e.get("backward"), e.get("repeat")])
+                      _round(e.get("probability")), _days(e.get("median_seconds")), yes(e.get("channel_switch")),
+                      yes(e.get("agency_handoff")), yes(e.get("backward")), yes(e.get("repeat"))])
     # --- participants (redacted)
     part_cols, parts = ["participant_id", "segment"], []
     if participants is not None and len(participants):
@@ -441,7 +458,8 @@ def excel_pack(report: dict, *, pain_points: pd.DataFrame | None = None, partici
         rows.append([words["handoffs"], _round(ho.get("mean"), 2)])
     cp = report.get("critical_path") or {}
     if cp.get("steps"):
-        rows.append([words["critical"], " → ".join(f"{sid} {step_name}" for sid, step_name in
+        days = f" ({cp['total_days']:g} d)" if isinstance(cp.get("total_days"), (int, float)) else ""
+        rows.append([words["critical"] + days, " → ".join(f"{sid} {step_name}" for sid, step_name in
                                                    ((x, next((st.get("step") for st in report["steps"]
                                                               if st["step_id"] == x), "")) for x in cp["steps"]))])
     rows.append([words["weights"], ", ".join(f"{k}={v:g}" for k, v in (report.get("weights") or {}).items())])

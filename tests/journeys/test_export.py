@@ -144,6 +144,8 @@ def test_export_excel_pack_spanish_names(report):
     assert wb.sheetnames[:3] == ["Resumen", "Prioridades", "Puntos de dolor"]
     assert wb["Prioridades"]["A1"].value == "Puesto"
     assert wb["Puntos de dolor"]["E2"].value in {"espera", "documentos", "atención"}
+    assert {r[6].value for r in wb["Puntos de dolor"].iter_rows(min_row=2)} == {"aceptado", "sugerido", "editado"}
+    assert {r[8].value for r in wb["Transiciones"].iter_rows(min_row=2)} <= {"sí", "no"}
 
 
 @pytest.mark.parametrize("hostile", HOSTILE)
