@@ -122,8 +122,10 @@ def _check(kind: str | None, text: str, start: int, end: int) -> bool:
         if len(words) < 2:
             return False
         name = words[1].strip(".,")
+        if _COUNT_WORDS.match(text, end):  # "la calle 50 veces" is a count, not an address
+            return False
         # "vía WhatsApp", "Vía VuelosA1Euro" (a hashtag) are not streets
-        return _fold(name) not in _NOT_STREET_NAME and (name.isdigit() or _is_capitalised(name)
+        return _fold(name) not in _NOT_STREET_NAME and (name[:1].isdigit() or _is_capitalised(name)
                                                         and not any(ch.isdigit() for ch in name))
     if kind == "phone_digits":
         # Phone numbers have 7 to 12 digits (+ country code); longer runs are references or orders.
@@ -200,15 +202,13 @@ def _is_sentence_start(text: str, start: int) -> bool:
 
 def _cue_before(text: str, start: int, lang: str | None) -> str | None:
     window = text[max(0, start - 40):start]
-    best = None
+    found = set()
     for cue_lang, strength, rx in _cues():
-        if lang and cue_lang != lang and strength == "weak":
+        if lang and cue_lang != lang and strength != "strong":
             continue  # strong cues (titles, "me llamo") work whatever the interview language
         if rx.search(window):
-            if strength == "strong":
-                return "strong"
-            best = "weak"
-    return best
+            found.add(strength)
+    return next((s for s in ("strong", "medium", "weak") if s in found), None)
 
 
 def _is_capitalised(word: str) -> bool:
@@ -310,6 +310,10 @@ def _person_spans(text: str, lang: str | None, known: set[str]) -> list[dict]:
                 continue  # an English sentence starting with a lone surname-like word ("Young", "Young people")
         elif cue == "weak" and not any(is_name(f) or f in lex["ambiguous"] for f in folded):
             continue
+        elif cue == "medium" and not any(is_name(f) or (f in lex["ambiguous"] and f not in lex["place_like"])
+                                         for f in folded) and (
+                any(f in lex["stop"] or f in lex["place_like"] for f in folded) or len(folded) > 4):
+            continue  # "soy Dayra Ábrego" yes; "soy De Verdad", "I'm Not Sure" no
         end = run[-1][1]
         if text[end - 2:end] in ("'s", "’s"):  # "Adam Scott's" -> "Adam Scott"
             end -= 2
