@@ -124,6 +124,14 @@ def save_chart(chart, path, scale: float = 2) -> Path:
     ------
     InputError
         An unknown extension or a path that cannot be written.
+
+    Examples
+    --------
+    >>> import altair as alt, tempfile
+    >>> chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q")
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     save_chart(chart, Path(d) / "chart.svg").read_text(encoding="utf-8")[:4]
+    '<svg'
     """
     p = Path(path)
     ext = p.suffix.lower().lstrip(".")
@@ -818,6 +826,15 @@ def write_export(path, report: dict, *, pain_points=None, participants=None, utt
     ------
     InputError
         An unknown extension, missing transcripts for a .qdpx, or a path that cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from journeys.analysis import journey_report
+    >>> r = journey_report(pd.DataFrame({"step_id": ["S1", "S2"], "channel": ["web", "office"]}))
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     nx.read_graphml(write_export(Path(d) / "journey.graphml", r)).number_of_nodes()
+    2
     """
     p = Path(path)
     ext = p.suffix.lower().lstrip(".")

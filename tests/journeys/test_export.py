@@ -235,3 +235,14 @@ def test_export_write_export_by_extension(report, tmp_path):
     assert nx.read_graphml(write_export(tmp_path / "g.graphml", report)).number_of_nodes() == len(report["nodes"])
     with pytest.raises(InputError, match="unknown report format"):
         write_export(tmp_path / "g.dot", report)
+
+
+@pytest.mark.parametrize("module", ["journeys.diagrams", "journeys.export"])
+def test_export_public_functions_have_examples(module):
+    import importlib
+    import inspect
+
+    mod = importlib.import_module(module)
+    missing = [n for n in mod.__all__ if inspect.isfunction(getattr(mod, n))
+               and "Examples" not in (getattr(mod, n).__doc__ or "")]
+    assert missing == []
