@@ -172,10 +172,10 @@ def extract_pain_points(utterances: pd.DataFrame, steps: pd.DataFrame | None = N
     --------
     >>> u = pd.DataFrame({"interview_id": ["e1", "e1"], "participant_id": ["P1", "P1"],
     ...     "speaker": ["Entrevistadora", "Ana Pérez"], "speaker_role": ["interviewer", "participant"],
-    ...     "seq": [1, 2], "text": ["¿Cómo le fue con el pago de la tasa?",
+    ...     "seq": [1, 2], "text": ["¿Cómo le fue con el pago de la tasa municipal?",
     ...                             "Ana Pérez, para servirle. Esperé tres horas en la fila."],
     ...     "lang": ["es", "es"], "source_file": ["e1.txt", "e1.txt"], "source_row": [1, 2]})
-    >>> s = pd.DataFrame({"step_id": ["S1", "S2"], "step": ["Registrar la empresa", "Pagar la tasa"]})
+    >>> s = pd.DataFrame({"step_id": ["S1", "S2"], "step": ["Registrar la empresa", "Pagar la tasa municipal"]})
     >>> pp = extract_pain_points(u, s)
     >>> pp[["sentence", "start", "end", "category", "step_id", "channel", "status"]].values.tolist()
     [['Esperé tres horas en la fila.', 26, 55, 'waiting', 'S2', 'office', 'suggested']]
