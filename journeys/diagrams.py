@@ -1036,7 +1036,7 @@ def service_graph(report: dict, *, lang: str = "en", channels=None, kinds=("desi
         nd = pd.DataFrame({
             "x": [xy[i][0] for i in nodes["id"]], "y": [xy[i][1] for i in nodes["id"]],
             "score": [round(_num(s), 1) for s in nodes.get("score", pd.Series([0] * len(nodes)))],
-            "size": [140 + 900 * math.sqrt(v / topc) if topc > 1 else 260 for v in nc],
+            "size": [220 + 900 * math.sqrt(v / topc) if topc > 1 else 300 for v in nc],
             "full": nodes["step"].astype(str).values, "channel_": [labels.get(c, c) for c in nodes["channel"]],
             "cases": nc.astype(int).values,
         })
@@ -1174,8 +1174,19 @@ def priorities_chart(report: dict, *, lang: str = "en", level: str = "steps", to
     dots = alt.Chart(pdf).mark_circle(size=160, color=_TOP, opacity=0.9).encode(
         tooltip=[alt.Tooltip("full:N", title=w["step"]), alt.Tooltip("score:Q", title=w["score"]),
                  alt.Tooltip("x:Q", title=w["effort"])], **enc)
-    labels_ = alt.Chart(pdf).mark_text(dx=10, align="left", fontSize=12, fontWeight="bold", color=_INK).encode(
-        text="label:N", **enc)
+    # items at (nearly) the same place share one label, so labels never sit on each other
+    merged = []
+    for x, g in pdf.sort_values(["x", "score"]).groupby("x", sort=False):
+        cluster = []
+        for r in g.to_dict("records"):
+            if cluster and r["score"] - cluster[-1]["score"] >= 3:
+                merged.append({"x": x, "score": cluster[-1]["score"], "label": " · ".join(c["label"] for c in cluster)})
+                cluster = []
+            cluster.append(r)
+        if cluster:
+            merged.append({"x": x, "score": cluster[-1]["score"], "label": " · ".join(c["label"] for c in cluster)})
+    labels_ = alt.Chart(pd.DataFrame(merged)).mark_text(dx=10, align="left", fontSize=12, fontWeight="bold",
+                                                        color=_INK).encode(text="label:N", **enc)
     right = alt.layer(*rules, *ql, dots, labels_).properties(width=420, height=max(24 * len(order), 300),
                                                              title=alt.TitleParams(w["matrix_title"], anchor="start",
                                                                                    fontSize=16))
