@@ -558,11 +558,13 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _read_csv(path: Path, mapping) -> ImportResult:
-    data = path.read_bytes()
+    compressed = path.name.lower().endswith(".gz")
+    data = read_gzip_limited(path) if compressed else path.read_bytes()
     text = _decode(data, path.name)
     if not text.strip():
         raise InputError("the file is empty", "export the log again with its contents", file=path.name)
-    delim = "\t" if path.suffix.lower() == ".tsv" else _sniff_delimiter(text)
+    is_tsv = path.name.lower().endswith((".tsv", ".tsv.gz"))
+    delim = "\t" if is_tsv else _sniff_delimiter(text)
     try:
         # title lines above the header have fewer fields: size the grid by the widest early line
         width = max((ln.count(delim) for ln in text[:200_000].splitlines()[:50]), default=0) + 1
@@ -786,7 +788,7 @@ def _read_xes(path: Path, mapping) -> ImportResult:
 
 
 def read_eventlog(path, mapping: dict | None = None) -> ImportResult:
-    """Read an event log (CSV/TSV, XLSX, XES, XES.GZ or Parquet) into the ``events`` table.
+    """Read an event log (CSV/TSV, gzipped or not, XLSX, XES, XES.GZ or Parquet) into the ``events`` table.
 
     Parameters
     ----------
@@ -826,7 +828,9 @@ def read_eventlog(path, mapping: dict | None = None) -> ImportResult:
     path = Path(path)
     check_size(path)
     lower = path.name.lower()
-    if lower.endswith((".xes", ".xes.gz")) or lower.endswith(".gz"):
+    if lower.endswith((".csv.gz", ".tsv.gz", ".txt.gz")):
+        res = _read_csv(path, mapping)
+    elif lower.endswith((".xes", ".xes.gz")) or lower.endswith(".gz"):
         res = _read_xes(path, mapping)
     elif path.suffix.lower() in _TEXT_SUFFIXES:
         res = _read_csv(path, mapping)
@@ -836,7 +840,7 @@ def read_eventlog(path, mapping: dict | None = None) -> ImportResult:
         res = _read_parquet(path, mapping)
     else:
         raise InputError(f"unknown event-log format {path.suffix or '(no extension)'}",
-                         "use .csv, .tsv, .xlsx, .xes, .xes.gz or .parquet", file=path.name)
+                         "use .csv, .tsv, .csv.gz, .xlsx, .xes, .xes.gz or .parquet", file=path.name)
     events = res.tables["events"]
     cols = list(EVENT_COLUMNS) + ["source_row"]
     res.tables["events"] = events[cols + [c for c in events.columns if c not in cols]]

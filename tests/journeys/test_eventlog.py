@@ -312,3 +312,10 @@ def test_eventlog_full_timestamps_beside_a_time_column_are_kept():
                         "fecha": ["2024-03-31 09:15", "2024-03-31"], "hora": ["09:15", "10:00"]})
     ev = events_from_frame(raw).tables["events"]
     assert ev["timestamp"].dt.strftime("%H:%M").tolist() == ["09:15", "10:00"]
+
+
+def test_eventlog_gzipped_csv(tmp_path):
+    path = tmp_path / "log.csv.gz"
+    path.write_bytes(gzip.compress(ES_CSV.encode("utf-8")))
+    ev = read_eventlog(path).tables["events"]
+    assert ev["case_id"].tolist() == ["EXP-1", "EXP-1", "EXP-2"]
