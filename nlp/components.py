@@ -58,6 +58,7 @@ DEFAULT_CONFIG = {
     "improvement_bare_answer": 0.0,  # an answer to such a question with no cue at all
     "intensifier_boost": 0.3,  # extra weight of a cue right after "very", "muy"...
     "topic_below": 0.45,  # cues lighter than this ("website", "cédula") only suggest a category
+    "praise_cap": 0.5,  # praise cancels at most this share of a sentence's pain
 }
 
 _PAIN_LABELS = set(CATEGORIES) | {"negative"}
@@ -161,7 +162,8 @@ def make_pain_points(nlp: Language, name: str, patterns_dir: str | None, thresho
                      hypothetical_factor: float, positive_weight: float,
                      negated_positive_weight: float, negated_pain_praise: float,
                      suggestion_weight: float, improvement_suggestion_weight: float,
-                     improvement_bare_answer: float, intensifier_boost: float, topic_below: float):
+                     improvement_bare_answer: float, intensifier_boost: float, topic_below: float,
+                     praise_cap: float):
     """Create the pain-point component (a spaCy factory; options in :data:`DEFAULT_CONFIG`)."""
     config = {k: v for k, v in locals().items() if k in DEFAULT_CONFIG}
     return PainPointDetector(nlp, name, **config)
@@ -422,7 +424,7 @@ class PainPointDetector:
                 pain += cfg["improvement_bare_answer"]
         else:
             pain += suggestion * cfg["suggestion_weight"]
-        net = pain - praise
+        net = pain - min(praise, cfg["praise_cap"] * pain)
         is_pain = net >= cfg["threshold"] and pain > 0
         category = None
         severity = 0.0

@@ -107,10 +107,10 @@ def test_evaluate_cli_bad_input_is_one_line_exit_2(tmp_path, run_cli, args, mess
 # Accuracy floor on the development sets (../shared/data/feedback): the F1 reached when this
 # floor was set, minus a small margin. Raise it when the detector improves; never lower it quietly.
 FLOORS = {
-    ("complaints_twitter.dev.jsonl", "en"): 0.67,
+    ("complaints_twitter.dev.jsonl", "en"): 0.69,
     ("nhs_patient_feedback_en.dev.jsonl", "en"): 0.71,
-    ("semeval16_absa_rest.dev.jsonl", "en"): 0.61,
-    ("semeval16_absa_rest.dev.jsonl", "es"): 0.62,
+    ("semeval16_absa_rest.dev.jsonl", "en"): 0.64,
+    ("semeval16_absa_rest.dev.jsonl", "es"): 0.63,
 }
 
 
