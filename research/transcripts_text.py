@@ -205,6 +205,18 @@ def parse_turns(lines, *, headings=frozenset(), notes=frozenset(), bold_only=fro
     return {"turns": turns, "meta": meta, "skipped": skipped}
 
 
+_PARTICLES = {"de", "del", "la", "las", "los", "y", "da", "van", "von"}
+
+
+def _names_someone(value: str, target: str) -> bool:
+    """"María López" or "P07 (servidora pública)", not "Buenos días" (a first turn)."""
+    first = value.split()[0].strip(",;()")
+    if target == "participant_id" and any(ch.isdigit() for ch in first):
+        return True
+    words = [w for w in re.split(r"[\s,;()]+", value) if w and w.lower() not in _PARTICLES]
+    return 0 < len(words) <= 4 and all(w[:1].isupper() for w in words)
+
+
 def _header_line(cand, meta: dict, header_seen: bool) -> bool:
     name, ts, value = cand
     key = normalise_name(name)
@@ -214,7 +226,7 @@ def _header_line(cand, meta: dict, header_seen: bool) -> bool:
     target = HEADER_KEYS[key]
     # "Entrevistadora: María López" in a header block, not "Entrevistadora: ¿Cómo le fue?"
     if key in _SPEAKER_KEYS and (not header_seen or not value or len(value.split()) > 8 or "?" in value
-            or value.endswith((".", "!", "…", ":"))):
+            or value.endswith((".", "!", "…", ":")) or not _names_someone(value, target)):
         return False
     if target and value and target not in meta:
         if target == "participant_id":

@@ -350,3 +350,16 @@ def test_transcripts_label_alone_on_its_line(tmp_path):
                                         "Perdí el día."])
     _r, df = _utt(d)
     assert df["speaker"].tolist() == ["Entrevistador", "Luis"] and df["source_row"].tolist() == [1, 3]
+
+
+def test_transcripts_txt_first_turn_after_header_is_not_metadata(tmp_path):
+    p = tmp_path / "h.txt"
+    p.write_text("Fecha: 2024-05-01\nEntrevistadora: Buenos días\nRosa: Buenos días, vengo por el permiso.\n",
+                 encoding="utf-8")
+    _r, df = _utt(p)
+    assert df["speaker"].tolist() == ["Entrevistadora", "Rosa"] and df["source_row"].tolist() == [2, 3]
+    q = tmp_path / "m.txt"
+    q.write_text("Fecha: 2024-05-01\nEntrevistadora: María de la Cruz\n\nMaría: ¿Cómo le fue?\nRosa: Mal.\n",
+                 encoding="utf-8")
+    _r, df = _utt(q)
+    assert df["speaker_role"].tolist() == ["interviewer", "participant"] and df["source_row"].tolist() == [4, 5]
