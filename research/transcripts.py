@@ -324,6 +324,15 @@ def _rows_layout(rows, found, *, file, sheet, merged, default_interview, first_r
             "source_file": file, "source_sheet": sheet, "source_row": rownum,
             "source_column": (cell_text(at(row, qn)) or None) if qn is not None else None,
         })
+    if tsi is not None and unit is None:
+        nums = [r["timestamp"] for r in records if isinstance(r["timestamp"], float)]
+        raw_nums = [at(rows[r["source_row"] - first_row], tsi) for r in records]
+        if (nums and all(0 <= x < 1 for x in nums) and any(x > 0 for x in nums)
+                and all(isinstance(v, float) or v in ("", None) for v in raw_nums)):
+            # Excel times typed as day fractions (0.0104 = 15 minutes) in a column formatted as number
+            for r in records:
+                if isinstance(r["timestamp"], float):
+                    r["timestamp"] = round(r["timestamp"] * 86400, 3)
     mapping = {header[i]: f for i, f in cols.items() if header[i]}
     if above.get("interviewer"):
         for r in records:

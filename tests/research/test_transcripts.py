@@ -363,3 +363,16 @@ def test_transcripts_txt_first_turn_after_header_is_not_metadata(tmp_path):
                  encoding="utf-8")
     _r, df = _utt(q)
     assert df["speaker_role"].tolist() == ["interviewer", "participant"] and df["source_row"].tolist() == [4, 5]
+
+
+def test_transcripts_xlsx_time_as_day_fraction_and_timedelta(tmp_path):
+    from datetime import timedelta
+
+    p = make_xlsx(tmp_path / "f.xlsx", {"E1": [["Hablante", "Tiempo", "Texto"], ["Entrevistador", 0.0, "¿Y?"],
+                                               ["Ana", 0.0125, "Nada."]]})
+    _r, df = _utt(p)
+    assert df["timestamp"].tolist() == [0.0, 1080.0]
+    q = make_xlsx(tmp_path / "g.xlsx", {"E1": [["Hablante", "Tiempo", "Texto"], ["Ana", timedelta(minutes=3), "Hola."],
+                                               ["Luis", "#N/A", "Chau."]]})
+    _r, df = _utt(q)
+    assert df["timestamp"].tolist()[0] == 180.0 and df["text"].tolist() == ["Hola.", "Chau."]
