@@ -215,10 +215,19 @@ def read_file(path: str | Path, kind: str | None = None, mapping: dict | None = 
     """
     path = Path(path)
     name = name or path.name
+    try:
+        return _read_file(path, name, kind, mapping, lang, interviewer, project)
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror or type(exc).__name__})",
+                         "check the path and its permissions", file=name) from None
+    except RecursionError:
+        raise InputError("the file is nested too deeply to read", "re-save it from the application that made it",
+                         file=name) from None
+
+
+def _read_file(path: Path, name: str, kind, mapping, lang, interviewer, project) -> ImportResult:
     ext = _check_extension(name)
     check_size(path)
-    if path.stat().st_size == 0:  # pragma: no cover - check_size raises first
-        raise InputError("the file is empty", "export it again", file=name)
     if kind is not None and kind not in KINDS:
         raise InputError(f"unknown kind {kind!r}", f"use one of: {', '.join(KINDS)}", file="command line")
     mapping = dict(mapping or {})

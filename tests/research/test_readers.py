@@ -118,3 +118,17 @@ def test_readers_roster_read_as_transcripts_says_so(tmp_path):
     assert read_file(p).kind == "participants"
     with pytest.raises(InputError, match="participant roster, not transcripts"):
         read_file(p, kind="transcripts")
+
+
+def test_readers_os_errors_become_input_errors(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    p = tmp_path / "t.txt"
+    p.write_text("Ana: hola\n", encoding="utf-8")
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    with pytest.raises(InputError, match="cannot read the file \\(Permission denied\\)"):
+        read_file(p)
