@@ -37,6 +37,8 @@ def main():
         elif f["kind"] == "transcripts":
             frames.append(read_file(DEMO / f["path"], kind="transcripts").tables["utterances"])
     utt = pd.concat(frames, ignore_index=True)
+    if "--no-synonyms" in sys.argv:  # how well linking does from names, agencies and documents alone
+        steps = steps.assign(synonyms="")
     gold = [json.loads(ln) for ln in (DEMO / "annotations.jsonl").read_text("utf-8").splitlines() if ln.strip()]
 
     t0 = time.perf_counter()
@@ -68,6 +70,7 @@ def main():
     for g in gold:
         by_turn.setdefault((g["file"], g["sheet"], g["row"], g["column"]), []).append(g)
     ok = n = none = 0
+    per_lang: dict = {}
     for key, sents in by_turn.items():
         i = where.get(key)
         if i is None:
@@ -90,7 +93,10 @@ def main():
                 print("    all:", g["sentence"][:80], "| gold", g["step_id"], "got", link.step_id, link.via)
             ok += link.step_id == g["step_id"]
             none += link.step_id is None
-    print(f"step accuracy on all {n} gold sentences with a step: {ok / max(1, n):.3f} (abstained {none})")
+            lang_n, lang_ok = per_lang.get(g["lang"], (0, 0))
+            per_lang[g["lang"]] = (lang_n + 1, lang_ok + (link.step_id == g["step_id"]))
+    print(f"step accuracy on all {n} gold sentences with a step: {ok / max(1, n):.3f} (abstained {none}); "
+          + ", ".join(f"{k}: {v[1]}/{v[0]} = {v[1] / v[0]:.3f}" for k, v in sorted(per_lang.items())))
 
     # channel coverage
     print(f"channel set on {pp['channel'].notna().sum()}/{len(pp)} pain points")

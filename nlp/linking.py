@@ -290,12 +290,14 @@ def _scores(text: str, index: StepIndex, lang: str) -> dict[int, tuple[float, fl
         for phrase in names:
             # Channel words in a step's name count half ("counter", "online form"), and a short
             # or generic name ("requisitos") cannot be fully covered by one common word; the
-            # agency's own words ("ventanilla de Panamá Emprende") do not tell its steps apart.
+            # agency's own words ("ventanilla de Panamá Emprende") count half: they hardly tell
+            # its steps apart.
             got = {f: _hit(f, feats, words) * (0.5 if f.startswith("ch:") else 1.0) for f in phrase}
             core = [f for f in phrase if not f.startswith("ch:") and f not in agency]
-            total = sum(index.idf[f] for f in core)
-            found = sum(index.idf[f] * got[f] for f in core)
-            coverage = max(coverage, found / max(total, MIN_NAME_WEIGHT) if total else 0.0)
+            own = [f for f in phrase if f in agency]
+            total = sum(index.idf[f] for f in (core or own))
+            found = sum(index.idf[f] * got[f] for f in core) + 0.5 * sum(index.idf[f] * got[f] for f in own)
+            coverage = max(coverage, min(1.0, found / max(total, MIN_NAME_WEIGHT)) if total else 0.0)
             matched.update({f: max(h, matched.get(f, 0.0)) for f, h in got.items() if h})
         aux_hits = {f: w * _hit(f, feats, words) for f, w in index.aux[i].items() if f not in matched}
         aux_hits = {f: w for f, w in aux_hits.items() if w}
