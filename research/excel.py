@@ -182,7 +182,14 @@ def _guard(source, name: str) -> None:
         check_ooxml_xml(zf, name)
         check_part_sizes(zf, name)
         limit = max_cells()
+        from research.textformats import max_rows
+
+        row_limit = max_rows()
         for part, (r, c) in sheet_extents(zf).items():
+            if r > row_limit:
+                raise InputError(f"the sheet has {r:,} rows, over the {row_limit:,}-row limit",
+                                 "split it into smaller files, or raise RECORRIDO_MAX_ROWS if it is genuine",
+                                 file=name, sheet=_sheet_names(zf).get(part, part.rsplit("/", 1)[-1]))
             if r * c > limit:
                 raise InputError(
                     f"the sheet spans {r:,} rows × {c:,} columns, over the "

@@ -296,3 +296,11 @@ def test_guards_encrypted_docx_says_document(tmp_path):
     p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
     with pytest.raises(InputError, match="document is password-protected or in the old .doc format"):
         read_file(p)
+
+
+def test_guards_row_limit_applies_to_workbooks(tmp_path, monkeypatch):
+    p = make_xlsx(tmp_path / "rows.xlsx", {"E1": [["Speaker", "Text"]] + [["A", "b"]] * 60})
+    monkeypatch.setenv("RECORRIDO_MAX_ROWS", "50")
+    with pytest.raises(InputError, match="over the 50-row limit") as e:
+        read_file(p)
+    assert e.value.sheet == "E1"
