@@ -191,9 +191,8 @@ class PainPointDetector:
         self.shape_matcher = PhraseMatcher(nlp.vocab, attr="SHAPE")
         # token patterns run only near one of their anchor words (a required token of the
         # pattern): spaCy's Matcher tests every pattern at every token, which is slow
-        self.matcher = Matcher(nlp.vocab)
         self.full_matcher = Matcher(nlp.vocab)
-        anchor_words: set[str] = set()
+        anchor_groups: dict[tuple, Matcher] = {}
         self.meta: dict[int, tuple[str, float, str | None]] = {}
         records = load_patterns(self.lang, self.cfg["patterns_dir"])
         for i, rec in enumerate(records):
@@ -207,14 +206,18 @@ class PainPointDetector:
                 texts = {pattern.lower(), fold_accents(pattern.lower())}
                 self.phrase_matcher.add(key, [nlp.make_doc(t) for t in texts])
             elif rec.get("anchor"):
-                self.matcher.add(key, [pattern])
-                anchor_words.update(w.lower() for w in rec["anchor"])
+                group = tuple(sorted(w.lower() for w in rec["anchor"]))
+                if group not in anchor_groups:
+                    anchor_groups[group] = Matcher(nlp.vocab)
+                anchor_groups[group].add(key, [pattern])
             else:
                 self.full_matcher.add(key, [pattern])
         # marker words and anchors go into the same PhraseMatcher: one pass over the Doc
-        self.anchor_id = nlp.vocab.strings.add("ANCHOR")
-        if anchor_words:
-            self.phrase_matcher.add("ANCHOR", [nlp.make_doc(w) for w in sorted(anchor_words)])
+        self.anchored: dict[int, Matcher] = {}  # anchor key -> Matcher of the patterns it anchors
+        for k, (words, matcher) in enumerate(anchor_groups.items()):
+            key = f"ANCHOR#{k}"
+            self.phrase_matcher.add(key, [nlp.make_doc(w) for w in words])
+            self.anchored[nlp.vocab.strings.add(key)] = matcher
         self.anchor_window = 8
         for label, words in (("NEG", self.lex.NEGATORS), ("INT", self.lex.INTENSIFIERS),
                              ("CONTRAST", self.lex.CONTRAST_MARKERS),
@@ -237,24 +240,27 @@ class PainPointDetector:
             info = meta.get(m)
             if info is not None:
                 found.append((s, e, *info))
-            elif m == self.anchor_id:
-                anchors.append((s, e))
+            elif m in self.anchored:
+                anchors.append((m, s, e))
             else:
                 marks[self.marker_ids[m]].append((s, e))
         if len(self.shape_matcher):
             found += [(s, e, *meta[m]) for m, s, e in self.shape_matcher(doc)]
         if len(self.full_matcher):
             found += [(s, e, *meta[m]) for m, s, e in self.full_matcher(doc)]
-        if anchors and len(self.matcher):
-            windows: list[list[int]] = []
-            for a, b in anchors:
+        if anchors:
+            windows: dict[int, list[list[int]]] = {}
+            for key, a, b in anchors:
                 lo, hi = max(0, a - self.anchor_window), min(len(doc), b + 3)
-                if windows and lo <= windows[-1][1]:
-                    windows[-1][1] = max(windows[-1][1], hi)
+                w = windows.setdefault(key, [])
+                if w and lo <= w[-1][1]:
+                    w[-1][1] = max(w[-1][1], hi)
                 else:
-                    windows.append([lo, hi])
-            for lo, hi in windows:
-                found += [(s + lo, e + lo, *meta[m]) for m, s, e in self.matcher(doc[lo:hi])]
+                    w.append([lo, hi])
+            for key, spans in windows.items():
+                matcher = self.anchored[key]
+                for lo, hi in spans:
+                    found += [(s + lo, e + lo, *meta[m]) for m, s, e in matcher(doc[lo:hi])]
         # a cue inside a longer cue ("working" in "not working") is dropped; the same span
         # found by two patterns of one label counts once, with the larger weight
         best: dict[tuple, tuple] = {}

@@ -98,6 +98,10 @@ def analyse_texts(texts: Iterable[str], lang: str, *, contexts: Iterable[str | N
     nlp = get_nlp(lang)
     texts = list(texts)
     ctx = list(contexts) if contexts is not None else [None] * len(texts)
+    if len(ctx) != len(texts):
+        raise ValueError("contexts must have one entry per text")
+    if n_process > 1 and len(texts) > batch_size:
+        return _analyse_in_processes(texts, ctx, lang, n_process, batch_size)
     docs = []
     for text, c in zip(texts, ctx, strict=True):
         doc = nlp.make_doc(text)
@@ -105,6 +109,25 @@ def analyse_texts(texts: Iterable[str], lang: str, *, contexts: Iterable[str | N
         docs.append(doc)
     return [_records(doc, text) for doc, text in
             zip(nlp.pipe(docs, n_process=n_process, batch_size=batch_size), texts, strict=True)]
+
+
+def _analyse_chunk(args) -> list[list[dict]]:
+    texts, contexts, lang = args
+    return analyse_texts(texts, lang, contexts=contexts)
+
+
+def _analyse_in_processes(texts, contexts, lang, n_process, batch_size) -> list[list[dict]]:
+    """Worker processes that send back plain dicts (spaCy's own ``n_process`` ships every Doc
+    as bytes both ways, which costs more than the analysis). With ``fork`` the workers share
+    the parent's pipeline; elsewhere each builds its own."""
+    import multiprocessing as mp
+
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    chunks = [(texts[i:i + batch_size], contexts[i:i + batch_size], lang)
+              for i in range(0, len(texts), batch_size)]
+    with mp.get_context(method).Pool(n_process) as pool:
+        parts = pool.map(_analyse_chunk, chunks, chunksize=1)
+    return [rows for part in parts for rows in part]
 
 
 def is_pain_text(text: str, lang: str, *, context: str | None = None) -> bool:

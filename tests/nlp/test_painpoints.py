@@ -187,3 +187,8 @@ def test_painpoints_improvement_question_detection():
     assert is_improvement_question("¿Qué le cambiaría al trámite?", "es")
     assert not is_improvement_question("What was good?", "en")
     assert not is_improvement_question(None, "es")
+
+
+def test_painpoints_analyse_texts_in_two_processes_matches_one():
+    texts = ["I waited four hours.", "All good, thanks.", "Nobody answered the phone.", "Lovely.", "It crashed!"]
+    assert analyse_texts(texts, "en", n_process=2, batch_size=2) == analyse_texts(texts, "en")
