@@ -59,6 +59,8 @@ def test_redact_english_addresses():
     ("Habló con el Dr. Ureña del hospital.", "Ureña"),
     ("Luego Carlos Alberto Díaz revisó el expediente.", "Carlos Alberto Díaz"),
     ("me llamo gabriela y tengo una tienda", "gabriela"),
+    ("Hola, soy Dayra Ábrego y vendo empanadas.", "Dayra Ábrego"),
+    ("Mi hermano roberto me llevó.", "roberto"),
 ])
 def test_redact_spanish_names(text, name):
     assert (name, "PERSON") in _found(text)
@@ -102,6 +104,8 @@ def test_redact_speaker_labels_everywhere_any_case():
     ("Will they call? May I ask? It cost $1,234.56 in 2023-2024.", "en"),
     ("Young people struggle; Green bins go out on Monday.", "en"),
     ("The Department of Revenue and the City Council asked twice.", "en"),
+    ("I'm Not Sure the app called Nequi worked.", "en"),
+    ("Soy de Los Santos y vivo en El Dorado, cerca de San Miguelito.", "es"),
 ])
 def test_redact_precision_no_false_redaction(text, lang):
     assert find_pii(text, lang) == []
