@@ -183,6 +183,13 @@ def wrap_label(text, width: int = 14, lines: int = 3) -> str:
     return "\n".join(parts)
 
 
+def _fit(text, chars: int = 15) -> int:
+    """Characters a line holds for ``text``: capitals and digits are wider than lower case."""
+    t = str(text or "")
+    wide = sum(1 for ch in t if ch.isupper() or ch.isdigit()) / max(len(t), 1)
+    return max(6, int(chars / (1 + 0.45 * wide)))
+
+
 def _num(v, default=0.0) -> float:
     try:
         f = float(v)
@@ -288,6 +295,12 @@ def _base_config(chart):
             .configure_view(stroke=None)
             .configure_legend(labelFontSize=12, titleFontSize=12, labelLimit=320, orient="bottom",
                               direction="horizontal", columns=0))
+
+
+def _tag(step_id, name, extra=None) -> str:
+    """The small line under a step card: its id (left out when the id is the name) and a lane note."""
+    sid = "" if str(step_id) == str(name) else wrap_label(step_id, 10, 1)
+    return " · ".join(x for x in (sid, extra) if x)
 
 
 def _top_of(y_centre: float, text: str, line_height: float) -> float:
@@ -460,13 +473,13 @@ def _journey_map_part(report, steps, everything, *, w, lang, pain_points, partic
     cv.add(cards[["x", "x2", "y", "y2", "fill", "full", "step_id", "agency_", "lane_"]], "rect", tooltip=tip,
            stroke="#8A9BB0", strokeWidth=1, cornerRadius=4)
     names = cards.assign(x=[_cx(p) for p in cards["pos"]], y=y0 + 9,
-                         text=[wrap_label(s, 15, 4) for s in cards["step"]])
+                         text=[wrap_label(s, _fit(s), 4) for s in cards["step"]])
     names["colour"] = [_MUTED if s else _INK for s in staff]
     cv.add(names[["x", "y", "text", "colour", "full", "step_id", "agency_", "lane_"]], "text", tooltip=tip,
            fontSize=_FONT, baseline="top", lineBreak="\n", lineHeight=14)
     tag = cards.assign(x=[_cx(p) for p in cards["pos"]], y=y0 + h - 8,
-                       text=[f"{sid} · {w['staff_step']}" if s else str(sid) for sid, s in zip(cards["step_id"], staff,
-                                                                                                 strict=True)])
+                       text=[_tag(sid, name, w["staff_step"] if s else None)
+                             for sid, name, s in zip(cards["step_id"], cards["step"], staff, strict=True)])
     cv.add(tag[["x", "y", "text"]], "text", fontSize=10, color=_MUTED, baseline="bottom")
     _row_label(cv, y0 + h / 2, w["steps"])
     cv.y = y0 + h + 14
@@ -573,38 +586,40 @@ def _journey_map_part(report, steps, everything, *, w, lang, pain_points, partic
         cv.y = y0 + row_h * len(cats) + 14
 
     # --- experience curve
-    y0, h = cv.y, 110
-    sev = {}
-    if len(pains):
-        linked = pains[pains["step_id"].isin(set(steps["step_id"]))]
-        sev = {k: (_num(g["severity"].mean()), len(g)) for k, g in linked.groupby("step_id")}
-    else:
-        sev = {r["step_id"]: (_num(r.get("mean_severity")), int(r.get("pain_count") or 0)) for r in report["steps"]}
-    emo = steps[["step_id", "pos", "step"]].copy()
-    emo["value"] = [-sev.get(s, (0.0, 0))[0] if sev.get(s, (0, 0))[1] else 0.0 for s in emo["step_id"]]
-    emo["n"] = [sev.get(s, (0.0, 0))[1] for s in emo["step_id"]]
-    top_y, bottom_y = y0 + 14, y0 + h - 10
-    emo["x"] = [_cx(p) for p in emo["pos"]]
-    emo["y"] = top_y + (-emo["value"]) * (bottom_y - top_y)
-    emo["seq"] = emo["pos"]
-    emo["full"] = emo["step"]
-    emo["value_"] = emo["value"].round(2)
-    cv.add(pd.DataFrame({"x": [_LEFT], "x2": [width - 12], "y": [top_y], "y2": [top_y]}), "rule", color=_RULE,
-           strokeDash=[4, 3])
-    cv.add(pd.DataFrame({"x": [_LEFT], "x2": [width - 12], "y": [bottom_y], "y2": [bottom_y]}), "rule",
-           color=_RULE, strokeDash=[1, 3])
-    cv.add(pd.DataFrame({"x": [_LEFT - 8, _LEFT - 8], "y": [top_y, bottom_y], "text": [w["neutral"], w["negative"]]}),
-           "text", align="right", baseline="middle", fontSize=11, color=_MUTED, fontStyle="italic")
-    area = emo[["x", "y"]].copy()  # sorted by x already; an order channel would mean stacking for areas
-    area["y2"] = top_y
-    cv.add(area, "area", color="#F4C7B0", opacity=0.6, interpolate="monotone")
-    cv.add(emo[["x", "y", "seq"]], "line", color=_TOP, strokeWidth=2.5, interpolate="monotone")
-    pts = emo[["x", "y", "full", "value_", "n"]].assign(colour=[_TOP if n else "#999999" for n in emo["n"]])
-    cv.add(pts, "circle", tooltip=[alt.Tooltip("full:N", title=w["step"]),
-                                   alt.Tooltip("value_:Q", title=w["emotion_value"]),
-                                   alt.Tooltip("n:Q", title=w["count"])], size=60, opacity=1)
-    _row_label(cv, y0 + h / 2, w["emotion"])
-    cv.y = y0 + h + 12
+    # (left out when nobody reported pain anywhere: a flat line says nothing)
+    if len(pains) or any(r.get("pain_count") for r in report["steps"]):
+        y0, h = cv.y, 110
+        sev = {}
+        if len(pains):
+            linked = pains[pains["step_id"].isin(set(steps["step_id"]))]
+            sev = {k: (_num(g["severity"].mean()), len(g)) for k, g in linked.groupby("step_id")}
+        else:
+            sev = {r["step_id"]: (_num(r.get("mean_severity")), int(r.get("pain_count") or 0)) for r in report["steps"]}
+        emo = steps[["step_id", "pos", "step"]].copy()
+        emo["value"] = [-sev.get(s, (0.0, 0))[0] if sev.get(s, (0, 0))[1] else 0.0 for s in emo["step_id"]]
+        emo["n"] = [sev.get(s, (0.0, 0))[1] for s in emo["step_id"]]
+        top_y, bottom_y = y0 + 14, y0 + h - 10
+        emo["x"] = [_cx(p) for p in emo["pos"]]
+        emo["y"] = top_y + (-emo["value"]) * (bottom_y - top_y)
+        emo["seq"] = emo["pos"]
+        emo["full"] = emo["step"]
+        emo["value_"] = emo["value"].round(2)
+        cv.add(pd.DataFrame({"x": [_LEFT], "x2": [width - 12], "y": [top_y], "y2": [top_y]}), "rule", color=_RULE,
+               strokeDash=[4, 3])
+        cv.add(pd.DataFrame({"x": [_LEFT], "x2": [width - 12], "y": [bottom_y], "y2": [bottom_y]}), "rule",
+               color=_RULE, strokeDash=[1, 3])
+        cv.add(pd.DataFrame({"x": [_LEFT - 8, _LEFT - 8], "y": [top_y, bottom_y], "text": [w["neutral"], w["negative"]]}),
+               "text", align="right", baseline="middle", fontSize=11, color=_MUTED, fontStyle="italic")
+        area = emo[["x", "y"]].copy()  # sorted by x already; an order channel would mean stacking for areas
+        area["y2"] = top_y
+        cv.add(area, "area", color="#F4C7B0", opacity=0.6, interpolate="monotone")
+        cv.add(emo[["x", "y", "seq"]], "line", color=_TOP, strokeWidth=2.5, interpolate="monotone")
+        pts = emo[["x", "y", "full", "value_", "n"]].assign(colour=[_TOP if n else "#999999" for n in emo["n"]])
+        cv.add(pts, "circle", tooltip=[alt.Tooltip("full:N", title=w["step"]),
+                                       alt.Tooltip("value_:Q", title=w["emotion_value"]),
+                                       alt.Tooltip("n:Q", title=w["count"])], size=60, opacity=1)
+        _row_label(cv, y0 + h / 2, w["emotion"])
+        cv.y = y0 + h + 12
 
     # --- top priorities
     pri = pd.DataFrame(report.get("priorities", {}).get("steps") or [])
@@ -778,7 +793,7 @@ def _blueprint_part(report, steps, *, w, lang, pain_points, participants, channe
     card_layer = len(cv.layers)
     cv.add(cards, "rect", tooltip=tip, fill="white", stroke="#5B7290", strokeWidth=1.2, cornerRadius=5)
     cv.add(cards.assign(x=[_cx(p) for p in steps["pos"]], y=cards["y"] + 7,
-                        text=[wrap_label(s, 15, 4) for s in steps["step"]])[["x", "y", "text", "full"]],
+                        text=[wrap_label(s, _fit(s), 4) for s in steps["step"]])[["x", "y", "text", "full"]],
            "text", tooltip=[alt.Tooltip("full:N", title=w["step"])], fontSize=11.5, baseline="top",
            lineBreak="\n", lineHeight=13, color=_INK)
     ch_text = [wrap_label(c, 18, 2) for c in cards["channel_"]]
@@ -919,7 +934,8 @@ def service_graph(report: dict, *, lang: str = "en", channels=None, kinds=("desi
     # step headers
     y0, h = cv.y, 64
     cv.add(pd.DataFrame({"x": [_cx(p, col) for p in steps["pos"]], "y": [y0 + 4] * n,
-                         "text": [wrap_label(s, chars, 4) for s in steps["step"]], "full": steps["step"].astype(str)}),
+                         "text": [wrap_label(s, _fit(s, chars), 4) for s in steps["step"]],
+                         "full": steps["step"].astype(str)}),
            "text", tooltip=[alt.Tooltip("full:N", title=w["step"])], fontSize=head_font, baseline="top",
            lineBreak="\n", lineHeight=head_font + 1.5, color=_INK)
     _row_label(cv, y0 + h / 2, w["step"])

@@ -128,9 +128,14 @@ def test_diagrams_thirty_steps_fold_into_bands_that_fit_a3_landscape():
                           "step": [f"Step number {i} with a rather long descriptive name to wrap" for i in range(1, 31)],
                           "channel": ["web;office"] * 30, "order": range(1, 31),
                           "stage": [f"Stage {i // 5}" for i in range(30)]})
-    r = journey_report(steps)
+    cats = ["waiting", "documents", "repetition", "information", "channel_failure"]
+    pains = pd.DataFrame({"id": range(60), "participant_id": [f"p{i % 12}" for i in range(60)],
+                          "sentence": ["slow"] * 60, "category": [cats[i % 5] for i in range(60)],
+                          "severity": [0.3 + (i % 7) / 10 for i in range(60)],
+                          "step_id": [f"S{i % 30 + 1:02d}" for i in range(60)], "status": ["accepted"] * 60})
+    r = journey_report(steps, None, pains)
     for build in (journey_map, service_blueprint):
-        spec = build(r).to_dict()
+        spec = build(r, pain_points=pains).to_dict()
         bands = spec["vconcat"]
         assert len(bands) == 2 and all(b["width"] == 250 + 15 * COLUMN_WIDTH + 12 for b in bands)
         height = sum(b["height"] for b in bands)
