@@ -297,7 +297,7 @@ class PainPointDetector:
         idx = arr[:, 2].tolist()
         length = arr[:, 3].tolist()
         ci = 0
-        for s0, s1 in zip(starts, starts[1:] + [n]):
+        for s0, s1 in zip(starts, starts[1:] + [n], strict=True):
             while s0 < s1 and space[s0]:
                 s0 += 1
             e1 = s1

@@ -21,7 +21,7 @@ spaCy pipeline (``en_core_web_sm`` / ``es_core_news_sm``) is used only when aske
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 import numpy
 import spacy
@@ -41,7 +41,7 @@ TRAINED_PIPELINES = {"en": "en_core_web_sm", "es": "es_core_news_sm"}
 
 _TERMINAL = re.compile(r"^[.!?…。]+$|^[!?]+[.!?]*$")
 _ELLIPSIS = re.compile(r"^(\.\.+|…)$")
-_CLOSERS = {'"', "'", "”", "’", ")", "]", "»", "»"}
+_CLOSERS = {'"', "'", "”", "’", ")", "]", "»"}
 _OPENERS = {"¿", "¡"}
 _WORD, _SPACE, _NEWLINE, _TERMINAL_KIND, _ELLIPSIS_KIND, _CLOSER, _OPENER, _FINAL_ABBR = range(8)
 
@@ -105,7 +105,7 @@ class SentenceSplitter:
         newline = prev == _NEWLINE
         for i in range(1, n):
             k = kinds[i]
-            if k == _SPACE or k == _NEWLINE:
+            if k in (_SPACE, _NEWLINE):
                 newline = newline or k == _NEWLINE
                 continue
             before_space = kinds[i - 1] in (_SPACE, _NEWLINE)
@@ -117,9 +117,8 @@ class SentenceSplitter:
                 start = True
             elif prev == _ELLIPSIS_KIND:
                 start = not rows[i][1]
-            elif prev == _TERMINAL_KIND:
-                start = True
-            elif prev == _CLOSER and prev_i >= 1 and kinds[prev_i - 1] in (_TERMINAL_KIND, _ELLIPSIS_KIND):
+            elif prev == _TERMINAL_KIND or (
+                    prev == _CLOSER and prev_i >= 1 and kinds[prev_i - 1] in (_TERMINAL_KIND, _ELLIPSIS_KIND)):
                 start = True
             elif prev == _FINAL_ABBR:
                 start = bool(rows[i][2])
@@ -133,38 +132,6 @@ class SentenceSplitter:
             prev_i = i
             newline = False
         doc.from_array([SENT_START], numpy.asarray(starts, dtype="int64").view("uint64").reshape(-1, 1))
-        return doc
-        doc[0].is_sent_start = True
-        prev = doc[0]  # the last token that is not a space
-        newline = "\n" in prev.text if prev.is_space else False
-        for i in range(1, n):
-            tok = doc[i]
-            text = tok.text
-            if tok.is_space:
-                tok.is_sent_start = False
-                newline = newline or "\n" in text
-                continue
-            prev_text = prev.text
-            start = False
-            if prev.is_space:  # only spaces so far
-                start = False
-            elif (text in _CLOSERS or _TERMINAL.match(text)) and not doc[i - 1].is_space:
-                start = False  # "!!", '."' stay with their sentence
-            elif newline:
-                start = True
-            elif _ELLIPSIS.match(prev_text):
-                start = not tok.is_lower
-            elif _TERMINAL.match(prev_text):
-                start = True
-            elif prev_text in _CLOSERS and i >= 2 and _TERMINAL.match(doc[i - 2].text):
-                start = True
-            elif prev_text in self.final_abbreviations:
-                start = tok.is_title
-            elif text in _OPENERS and not prev.is_punct:
-                start = True
-            tok.is_sent_start = start
-            prev = tok
-            newline = False
         return doc
 
 
@@ -274,7 +241,7 @@ def make_nlp(lang: str, config: dict | None = None) -> Language:
     return nlp
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_nlp(lang: str) -> Language:
     """The shared pipeline of ``lang``, built once per process with :func:`make_nlp`.
 
