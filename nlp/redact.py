@@ -134,9 +134,25 @@ def _check(kind: str | None, text: str, start: int, end: int) -> bool:
     return True
 
 
+# A named street right after an office or agency is where that office is, not where a person
+# lives ("la oficina de la DGI en la Vía España"): not personal data. Numbered addresses and
+# buildings/houses are always redacted.
+_PUBLIC_PLACE_BEFORE = re.compile(
+    r"\b(?:oficina|oficinas|sede|sucursal|ventanilla|agencia|dgi|municipio|alcald[ií]a|ministerio|mici|css|"
+    r"aig|minsa|bomberos|registro p[uú]blico|panam[aá] emprende|office|offices|branch|agency|headquarters|"
+    r"council|city hall|town hall|mall|centro comercial|supermercado|hospital|banco|bank)\b[^.;:!?]{0,25}$",
+    re.IGNORECASE)
+
+
+def _is_public_place(text: str, start: int, end: int, pid: str) -> bool:
+    if pid != "es_street" or any(ch.isdigit() for ch in text[start:end]):
+        return False
+    return bool(_PUBLIC_PLACE_BEFORE.search(text[max(0, start - 60):start]))
+
+
 def _pattern_spans(text: str) -> list[dict]:
     spans = []
-    for _pid, label, rx, check in _patterns():
+    for pid, label, rx, check in _patterns():
         for m in rx.finditer(text):
             start, end = m.span("span") if "span" in rx.groupindex else m.span()
             while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
@@ -144,7 +160,7 @@ def _pattern_spans(text: str) -> list[dict]:
             last_word = text[start:end].split()[-1] if text[start:end].split() else ""
             if last_word.endswith(".") and len(last_word) > 4:  # a full stop, not "Av." or "St."
                 end -= 1
-            if end > start and _check(check, text, start, end):
+            if end > start and _check(check, text, start, end) and not _is_public_place(text, start, end, pid):
                 spans.append({"start": start, "end": end, "type": label})
     return spans
 

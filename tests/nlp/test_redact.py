@@ -38,13 +38,20 @@ def test_redact_emails_in_both_languages():
 
 @pytest.mark.parametrize("text,address", [
     ("Vivo en Calle 50 desde hace años.", "Calle 50"),
-    ("La oficina está en Avenida Balboa.", "Avenida Balboa"),
+    ("Mi casa está en Avenida Balboa.", "Avenida Balboa"),
     ("Queda por Vía España.", "Vía España"),
     ("En el Edificio Plaza Real, piso 3.", "Edificio Plaza Real, piso 3"),
     ("Casa 12, Urbanización Los Robles.", "Casa 12, Urbanización Los Robles"),
 ])
 def test_redact_spanish_addresses(text, address):
     assert _found(text) == [(address, "ADDRESS")]
+
+
+def test_redact_office_locations_are_not_personal_addresses():
+    assert find_pii("Fui a la oficina de la DGI en la Vía España.") == []
+    assert find_pii("La sede del Municipio queda en Avenida Balboa.") == []
+    # a numbered address is always redacted
+    assert [s["type"] for s in find_pii("La oficina de mi contador está en Calle 50, casa 12.")] == ["ADDRESS"]
 
 
 def test_redact_english_addresses():
