@@ -125,7 +125,7 @@ def open_journey(browser, url: str, project: str) -> tuple[float, object]:
         box.locator("input").fill(project)
         page.keyboard.press("Enter")
         idle(page)
-        page.get_by_role("button", name="Open", exact=True).click()
+        page.get_by_test_id("stBaseButton-primary").filter(has_text="Open").click()
         idle(page)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Journey map").click()
     page.locator(CHART).first.wait_for()
@@ -171,7 +171,8 @@ def main() -> None:
         browser.close()
     table = pd.DataFrame(rows).set_index("project")
     table.loc["ratio x10/demo"] = table.loc["demo-x10"] / table.loc["demo"]
-    with pd.option_context("display.float_format", "{:.2f}".format, "display.width", 140):
+    with pd.option_context("display.float_format", "{:.2f}".format, "display.width", 200,
+                           "display.max_columns", None):
         print(table)
     shutil.rmtree(work, ignore_errors=True)
 
