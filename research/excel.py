@@ -129,8 +129,9 @@ def sheet_extents(zf: zipfile.ZipFile) -> dict[str, tuple[int, int]]:
                 refs = _CELL_REF.findall(data)
                 tail = data[-40:]  # a reference may be cut in two by the chunk boundary
                 if refs:
-                    max_r = max(max_r, max(int(r) for _, r in refs))
-                    max_c = max(max_c, max(_col_number(c) for c in {c for c, _ in refs}))
+                    cols, rws = zip(*refs, strict=True)
+                    max_r = max(max_r, max(map(int, rws)))
+                    max_c = max(max_c, max(map(_col_number, set(cols))))
         # calamine pads from A1 when asked for the full area
         out[info.filename] = (max_r, max_c)
     return out

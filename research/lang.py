@@ -73,7 +73,7 @@ def detect_lang(texts, default: str = "es") -> str:
     if isinstance(texts, str):
         texts = [texts]
     parts, size = [], 0
-    budget = 20_000  # characters looked at: plenty for a reliable answer, bounded for speed
+    budget = 2_000  # characters looked at (~300 words): plenty for a reliable answer, bounded for speed
     for t in texts:
         if isinstance(t, str) and t:
             parts.append(t[:budget - size])

@@ -524,7 +524,7 @@ def finish_utterances(records: list[dict], *, lang: str | None = None, interview
         lang = normalise_lang(lang)
         if lang is None:
             raise InputError("unknown language", "use --lang en or --lang es", file="command line")
-    cols = {c: [] for c in UTTERANCE_COLUMNS}
+    cols: dict[str, list] = {}
     groups: dict[str, list[int]] = {}
     for k, r in enumerate(records):
         groups.setdefault(str(r.get("interview_id")), []).append(k)
@@ -535,49 +535,48 @@ def finish_utterances(records: list[dict], *, lang: str | None = None, interview
             idx = [k for _s, k in sorted(zip(seqs, idx, strict=True))]
         order.extend(idx)
         groups[_iv] = idx
-    role_of: dict[int, str] = {}
-    lang_of: dict[int, str] = {}
-    pid_of: dict[int, str] = {}
-    ts_of: dict[int, float | None] = {}
-    seq_of: dict[int, int] = {}
+    n_all = len(records)
+    role_of: list = [None] * n_all
+    lang_of: list = [None] * n_all
+    pid_of: list = [None] * n_all
+    ts_of: list = [None] * n_all
+    seq_of: list = [0] * n_all
     for iv, idx in groups.items():
         recs = [records[k] for k in idx]
+        speakers = [r.get("speaker") for r in recs]
+        texts = [r.get("text") for r in recs]
         hints = {h for r in recs if (h := r.get("interviewer_hint"))}
         named = tuple(interviewers) + tuple(x for h in hints for x in (h, h.split()[0]))
-        roles = assign_roles([r.get("speaker") for r in recs], [r.get("text") for r in recs],
-                             roles=[r.get("role_written") for r in recs], interviewers=named)
-        detected = lang or detect_lang([r.get("text") for r in recs])
-        pids = [r.get("participant_id") for r in recs if r.get("participant_id")]
+        roles = assign_roles(speakers, texts, roles=[r.get("role_written") for r in recs], interviewers=named)
+        detected = lang or detect_lang(texts)
+        pids = [p for r in recs if (p := r.get("participant_id"))]
         default_pid = pids[0] if pids and len(set(pids)) == 1 else iv
         if not pids:
             # the one participant speaking under a code (P01) names the participant
-            codes = {r.get("speaker") for r, role in zip(recs, roles, strict=True)
-                     if role == "participant" and r.get("speaker")}
+            codes = {sp for sp, role in zip(speakers, roles, strict=True) if role == "participant" and sp}
             if len(codes) == 1 and any(ch.isdigit() for ch in next(iter(codes))) and len(next(iter(codes))) <= 12:
                 default_pid = next(iter(codes))
         stamps = [r.get("timestamp") for r in recs]
-        clocks = [s for s in stamps if isinstance(s, datetime)]
-        t0 = min(clocks, key=_naive) if clocks else None
-        for n, (k, r, role) in enumerate(zip(idx, recs, roles, strict=True), start=1):
+        clocks = [x for x in stamps if isinstance(x, datetime)]
+        t0 = _naive(min(clocks, key=_naive)) if clocks else None
+        for n, (k, r, role, st) in enumerate(zip(idx, recs, roles, stamps, strict=True), start=1):
             role_of[k] = role
             lang_of[k] = lang or r.get("lang") or detected
             pid_of[k] = r.get("participant_id") or default_pid
-            s = r.get("timestamp")
-            ts_of[k] = ((_naive(s) - _naive(t0)).total_seconds() if isinstance(s, datetime) else s)
+            ts_of[k] = (_naive(st) - t0).total_seconds() if isinstance(st, datetime) else st
             seq_of[k] = n
-    for k in order:
-        r = records[k]
-        cols["project"].append(project)
-        cols["interview_id"].append(str(r.get("interview_id")))
-        cols["participant_id"].append(pid_of[k])
-        cols["speaker"].append(r.get("speaker"))
-        cols["speaker_role"].append(role_of[k])
-        cols["seq"].append(seq_of[k])
-        cols["text"].append(r.get("text"))
-        cols["timestamp"].append(ts_of[k])
-        cols["lang"].append(lang_of[k])
-        for c in ("source_file", "source_sheet", "source_row", "source_column"):
-            cols[c].append(r.get(c))
+    ordered = [records[k] for k in order]
+    cols["project"] = [project] * n_all
+    cols["interview_id"] = [str(r.get("interview_id")) for r in ordered]
+    cols["participant_id"] = [pid_of[k] for k in order]
+    cols["speaker"] = [r.get("speaker") for r in ordered]
+    cols["speaker_role"] = [role_of[k] for k in order]
+    cols["seq"] = [seq_of[k] for k in order]
+    cols["text"] = [r.get("text") for r in ordered]
+    cols["timestamp"] = [ts_of[k] for k in order]
+    cols["lang"] = [lang_of[k] for k in order]
+    for c in ("source_file", "source_sheet", "source_row", "source_column"):
+        cols[c] = [r.get(c) for r in ordered]
     df = pd.DataFrame(cols, columns=list(UTTERANCE_COLUMNS))
     df["seq"] = df["seq"].astype("int64")
     df["timestamp"] = pd.to_numeric(df["timestamp"], errors="coerce").astype("float64")
