@@ -10,10 +10,14 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 
 import pandas as pd
 import streamlit as st
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "database_url", "get_repository", "repository", "nlp_pipeline", "project_tables",
@@ -37,7 +41,26 @@ def get_repository(url: str | None):
     except ImportError:  # the demo lands separately; the app works without it
         return repo
     ensure_demo(repo)
+    if os.environ.get("RECORRIDO_WARMUP", "1") != "0":
+        threading.Thread(target=_warm_up, args=(url,), name="recorrido-warm-up", daemon=True).start()
     return repo
+
+
+DEFAULT_WEIGHTS = tuple(sorted((name, 1.0) for name in ("reach", "severity", "delay", "friction", "centrality")))
+
+
+def _warm_up(url: str | None, project: str = "demo") -> None:
+    """Compute the demo's report and journey maps once, in the background, when the server starts,
+    so the first person to open the app does not wait for them (the caches are shared)."""
+    try:
+        repo = get_repository(url)
+        if not repo.project_exists(project):
+            return
+        revision = repo.revision(project)
+        for lang in ("en", "es"):
+            chart_spec(url, project, revision, "map", lang, None, (), DEFAULT_WEIGHTS)
+    except Exception as exc:  # noqa: BLE001 - a warm-up must never take the server down
+        log.warning("warm-up of %s skipped: %s", project, exc)
 
 
 def repository():

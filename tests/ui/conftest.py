@@ -56,6 +56,7 @@ def db_url(tmp_path, monkeypatch, demo_db_file) -> str:
         shutil.copy(demo_db_file, path)
     url = f"sqlite:///{path}"
     monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("RECORRIDO_WARMUP", "0")  # no background work racing the test's own runs
     return url
 
 

@@ -20,7 +20,7 @@ if steps is None or not len(steps):
     st.stop()
 
 url = cached.database_url()
-segments = [str(s) for s in cached.journey_report(url, project, revision).get("segments") or []]
+segments = [str(s) for s in cached.journey_report(url, project, revision, None).get("segments") or []]
 channels = sorted({str(c) for c in steps["channel"].dropna()})
 c1, c2 = st.columns([1, 2])
 segment = c1.selectbox(t("journey_segment"), ["", *segments], key="j_segment",
