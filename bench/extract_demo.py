@@ -1,4 +1,5 @@
-"""Extraction on the demo project against its gold annotations (data/demo/annotations.jsonl).
+"""Extraction on the demo project against its gold annotations (data/demo/annotations.jsonl),
+or on another annotated folder with ``--dir data/eval`` (steps ``pasos.xlsx``, gold ``gold.jsonl``).
 
 Prints: pain points found, how many gold sentences they match, step-linking accuracy where the
 gold step is set (on the extracted pain sentences that match a gold sentence, and on every gold
@@ -27,39 +28,51 @@ from research.readers import read_file  # noqa: E402
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
 
 
+def _load(folder: Path):
+    """Steps, utterances and gold of the demo (manifest) or of a folder like data/eval."""
+    if (folder / "manifest.json").exists():
+        manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+        steps_files = [f["path"] for f in manifest["files"] if f["kind"] == "steps"][:1]
+        transcripts = [f["path"] for f in manifest["files"] if f["kind"] == "transcripts"]
+        gold_file = folder / "annotations.jsonl"
+    else:
+        steps_files = [p.name for p in folder.glob("*.xlsx") if p.stem in ("pasos", "steps")]
+        transcripts = sorted(p.name for p in folder.iterdir()
+                             if p.suffix in (".xlsx", ".csv", ".txt", ".docx", ".vtt", ".srt") and p.name not in steps_files)
+        gold_file = folder / "gold.jsonl"
+    steps = read_file(folder / steps_files[0], kind="steps").tables["steps"]
+    utt = pd.concat([read_file(folder / f, kind="transcripts").tables["utterances"] for f in transcripts],
+                    ignore_index=True)
+    return steps, utt, gold_file
+
+
 def main():
-    manifest = json.loads((DEMO / "manifest.json").read_text("utf-8"))
-    steps = None
-    frames = []
-    for f in manifest["files"]:
-        if f["kind"] == "steps" and steps is None:
-            steps = read_file(DEMO / f["path"], kind="steps").tables["steps"]
-        elif f["kind"] == "transcripts":
-            frames.append(read_file(DEMO / f["path"], kind="transcripts").tables["utterances"])
-    utt = pd.concat(frames, ignore_index=True)
+    folder = Path(sys.argv[sys.argv.index("--dir") + 1]) if "--dir" in sys.argv else DEMO
+    steps, utt, gold_file = _load(folder)
     if "--no-synonyms" in sys.argv:  # how well linking does from names, agencies and documents alone
         steps = steps.assign(synonyms="")
-    gold = [json.loads(ln) for ln in (DEMO / "annotations.jsonl").read_text("utf-8").splitlines() if ln.strip()]
+    gold = [json.loads(ln) for ln in gold_file.read_text("utf-8").splitlines() if ln.strip()]
 
-    t0 = time.perf_counter()
-    pp = extract_pain_points(utt, steps, redact=False)
-    seconds = time.perf_counter() - t0
-    key = {(g["file"], g["sheet"], g["row"], g["column"], g["start"], g["end"]): g for g in gold}
-    matched = [(r, key.get((r.source_file, r.source_sheet, r.source_row, r.source_column, r.start, r.end)))
-               for r in pp.itertuples()]
-    with_gold = [(r, g) for r, g in matched if g is not None]
-    stepped = [(r, g) for r, g in with_gold if g["step_id"]]
-    correct = sum(r.step_id == g["step_id"] for r, g in stepped)
-    abstained = sum(r.step_id is None for r, g in stepped)
-    print(f"utterances {len(utt)}, participant pain points found {len(pp)} in {seconds:.1f}s; "
-          f"matching a gold sentence {len(with_gold)}")
-    print(f"step accuracy on extracted pain sentences with a gold step: {correct}/{len(stepped)} = "
-          f"{correct / max(1, len(stepped)):.3f} (abstained {abstained}; "
-          f"precision of the links given {correct}/{len(stepped) - abstained} = "
-          f"{correct / max(1, len(stepped) - abstained):.3f})")
-    wrong = [(g["sentence"][:70], g["step_id"], r.step_id) for r, g in stepped if r.step_id != g["step_id"]]
-    for w in wrong:
-        print("   ", *w)
+    if "--link-only" not in sys.argv:  # skip the pain detector (linking and personal data only)
+        t0 = time.perf_counter()
+        pp = extract_pain_points(utt, steps, redact=False)
+        seconds = time.perf_counter() - t0
+        key = {(g["file"], g["sheet"], g["row"], g["column"], g["start"], g["end"]): g for g in gold}
+        matched = [(r, key.get((r.source_file, r.source_sheet, r.source_row, r.source_column, r.start, r.end)))
+                   for r in pp.itertuples()]
+        with_gold = [(r, g) for r, g in matched if g is not None]
+        stepped = [(r, g) for r, g in with_gold if g["step_id"]]
+        correct = sum(r.step_id == g["step_id"] for r, g in stepped)
+        abstained = sum(r.step_id is None for r, g in stepped)
+        print(f"utterances {len(utt)}, participant pain points found {len(pp)} in {seconds:.1f}s; "
+              f"matching a gold sentence {len(with_gold)}")
+        print(f"step accuracy on extracted pain sentences with a gold step: {correct}/{len(stepped)} = "
+              f"{correct / max(1, len(stepped)):.3f} (abstained {abstained}; "
+              f"precision of the links given {correct}/{len(stepped) - abstained} = "
+              f"{correct / max(1, len(stepped) - abstained):.3f})")
+        wrong = [(g["sentence"][:70], g["step_id"], r.step_id) for r, g in stepped if r.step_id != g["step_id"]]
+        for w in wrong:
+            print("   ", *w)
     # every gold sentence with a step (pain or not), linked with the same kind of context
     from nlp.linking import build_step_index, link_step
 
@@ -98,8 +111,8 @@ def main():
     print(f"step accuracy on all {n} gold sentences with a step: {ok / max(1, n):.3f} (abstained {none}); "
           + ", ".join(f"{k}: {v[1]}/{v[0]} = {v[1] / v[0]:.3f}" for k, v in sorted(per_lang.items())))
 
-    # channel coverage
-    print(f"channel set on {pp['channel'].notna().sum()}/{len(pp)} pain points")
+    if "--link-only" not in sys.argv:
+        print(f"channel set on {pp['channel'].notna().sum()}/{len(pp)} pain points")
 
     narrated = narrated_journeys(utt, steps)
     print(f"narrated mentions {len(narrated)} over {narrated['interview_id'].nunique()} interviews")
