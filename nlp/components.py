@@ -150,6 +150,10 @@ def is_improvement_question(context: str | None, lang: str) -> bool:
     return any(fold_accents(cue) in low for cue in lexicon(lang).IMPROVEMENT_QUESTION_CUES)
 
 
+# Doc._.pain_context / Doc._.pain_sentences, read and written through user_data in the hot path
+# (the same storage spaCy's ``doc._`` uses, without building an Underscore object per access)
+CONTEXT_KEY = ("._.", "pain_context", None, None)
+SENTENCES_KEY = ("._.", "pain_sentences", None, None)
 if not Doc.has_extension("pain_context"):
     Doc.set_extension("pain_context", default=None)
 if not Doc.has_extension("pain_sentences"):
@@ -283,10 +287,11 @@ class PainPointDetector:
         results = []
         n = len(doc)
         if n == 0:
-            doc._.pain_sentences = results
+            doc.user_data[SENTENCES_KEY] = results
             return doc
         cues, marks = self._match(doc)
-        improvement = is_improvement_question(doc._.pain_context, self.lang)
+        context = doc.user_data.get(CONTEXT_KEY)
+        improvement = bool(context) and is_improvement_question(context, self.lang)
         # token facts from arrays: building Token objects costs more than tokenising
         arr = doc.to_array([SENT_START, IS_SPACE, IDX, LENGTH]).astype("int64")
         starts = numpy.flatnonzero(arr[:, 0] == 1).tolist() or [0]
@@ -315,7 +320,7 @@ class PainPointDetector:
                                 "category": None, "severity": 0.0, "cue_spans": [], "score": 0.0})
                 continue
             results.append(self._score(ctx, s0, e1, mine, marks, improvement))
-        doc._.pain_sentences = results
+        doc.user_data[SENTENCES_KEY] = results
         return doc
 
     # ------------------------------------------------------------------ scoring
@@ -461,10 +466,13 @@ class PainPointDetector:
         return fold_accents(words) in self.nothing_answers
 
 
+_FLAG_MEMO: dict[int, int] = {}
+
+
 class _DocFacts:
     """Per-Doc token facts as plain lists, computed when first needed."""
 
-    __slots__ = ("doc", "idx", "length", "_brk", "_memo")
+    __slots__ = ("doc", "idx", "length", "_brk", "_memo", "_orths")
 
     def __init__(self, doc: Doc, idx: list[int], length: list[int], memo: dict[int, bool]):
         self.doc = doc
@@ -472,6 +480,13 @@ class _DocFacts:
         self.length = length
         self._memo = memo  # clause-break flag per word form, shared across Docs
         self._brk = None
+        self._orths = None
+
+    @property
+    def orths(self) -> list[int]:
+        if self._orths is None:
+            self._orths = self.doc.to_array(ORTH).tolist()
+        return self._orths
 
     @property
     def brk(self) -> list[bool]:
@@ -479,7 +494,7 @@ class _DocFacts:
             strings = self.doc.vocab.strings
             memo = self._memo
             brk = []
-            for orth in self.doc.to_array(ORTH).tolist():
+            for orth in self.orths:
                 b = memo.get(orth)
                 if b is None:
                     t = strings[orth]
@@ -496,7 +511,20 @@ class _DocFacts:
         return any(t.like_num for t in self.doc[s:e])
 
     def has_exclamation(self, s: int, e: int) -> bool:
-        return any("!" in t.text for t in self.doc[s:e] if t.is_punct)
+        return self._any_flag(s, e, 1)
 
     def has_shouting(self, s: int, e: int) -> bool:
-        return any(t.is_upper and len(t) > 3 for t in self.doc[s:e])
+        return self._any_flag(s, e, 2)
+
+    def _any_flag(self, s: int, e: int, bit: int) -> bool:
+        """Flags per word form: 1 contains "!", 2 upper case and longer than 3 characters."""
+        memo = _FLAG_MEMO
+        strings = self.doc.vocab.strings
+        for orth in self.orths[s:e]:
+            f = memo.get(orth)
+            if f is None:
+                t = strings[orth]
+                f = memo[orth] = ("!" in t) | (2 if t.isupper() and len(t) > 3 else 0)
+            if f & bit:
+                return True
+        return False

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from nlp.components import CONTEXT_KEY, SENTENCES_KEY
 from nlp.pipeline import get_nlp
 
 __all__ = ["analyse_text", "analyse_texts", "is_pain_text"]
@@ -15,7 +16,7 @@ __all__ = ["analyse_text", "analyse_texts", "is_pain_text"]
 
 def _records(doc, text: str) -> list[dict]:
     out = []
-    for r in doc._.pain_sentences or []:
+    for r in doc.user_data.get(SENTENCES_KEY) or []:
         out.append({
             "start": r["start"],
             "end": r["end"],
@@ -63,7 +64,7 @@ def analyse_text(text: str, lang: str, *, context: str | None = None) -> list[di
     """
     nlp = get_nlp(lang)
     doc = nlp.make_doc(text)
-    doc._.pain_context = context
+    doc.user_data[CONTEXT_KEY] = context
     for _name, proc in nlp.pipeline:
         doc = proc(doc)
     return _records(doc, text)
@@ -105,7 +106,8 @@ def analyse_texts(texts: Iterable[str], lang: str, *, contexts: Iterable[str | N
     docs = []
     for text, c in zip(texts, ctx, strict=True):
         doc = nlp.make_doc(text)
-        doc._.pain_context = c
+        if c:
+            doc.user_data[CONTEXT_KEY] = c
         docs.append(doc)
     return [_records(doc, text) for doc, text in
             zip(nlp.pipe(docs, n_process=n_process, batch_size=batch_size), texts, strict=True)]

@@ -13,7 +13,9 @@ in order:
 ``recorrido_pain_points``
     the pain-point component of :mod:`nlp.components`, configured from its default config.
 
-Tokenizer special cases keep the abbreviations of :mod:`nlp.lexicons` in one token. A trained
+Abbreviations (:mod:`nlp.lexicons`) are recognised by the splitter whether the tokenizer keeps
+"Sr." whole or splits "Sr" + "." (tokenizer special cases containing a period would put every text
+through spaCy's slow special-case pass). A trained
 spaCy pipeline (``en_core_web_sm`` / ``es_core_news_sm``) is used only when asked for with
 ``config={"trained": True}`` and when it is already installed.
 """
@@ -25,7 +27,7 @@ from functools import cache
 
 import numpy
 import spacy
-from spacy.attrs import IS_LOWER, IS_PUNCT, IS_TITLE, LEMMA, LOWER, ORTH, SENT_START
+from spacy.attrs import IS_LOWER, IS_PUNCT, IS_TITLE, LEMMA, LOWER, ORTH, SENT_START, SPACY
 from spacy.errors import Errors
 from spacy.language import Language
 from spacy.pipeline import Lemmatizer
@@ -43,7 +45,8 @@ _TERMINAL = re.compile(r"^[.!?…。]+$|^[!?]+[.!?]*$")
 _ELLIPSIS = re.compile(r"^(\.\.+|…)$")
 _CLOSERS = {'"', "'", "”", "’", ")", "]", "»"}
 _OPENERS = {"¿", "¡"}
-_WORD, _SPACE, _NEWLINE, _TERMINAL_KIND, _ELLIPSIS_KIND, _CLOSER, _OPENER, _FINAL_ABBR = range(8)
+(_WORD, _SPACE, _NEWLINE, _TERMINAL_KIND, _ELLIPSIS_KIND, _CLOSER, _OPENER, _FINAL_ABBR, _ABBR,
+ _ABBR_STEM, _FINAL_STEM) = range(11)
 
 
 @Language.factory(
@@ -54,7 +57,7 @@ def make_sentence_splitter(nlp: Language, name: str, final_abbreviations: list[s
     """Create the speech-proof sentence splitter (a spaCy factory)."""
     if final_abbreviations is None:
         final_abbreviations = list(lexicon(nlp.lang).SENTENCE_FINAL_ABBREVIATIONS)
-    return SentenceSplitter(final_abbreviations)
+    return SentenceSplitter(final_abbreviations, lexicon(nlp.lang).ABBREVIATIONS)
 
 
 class SentenceSplitter:
@@ -65,8 +68,10 @@ class SentenceSplitter:
     capital follows, and at "¿"/"¡" that follow an unpunctuated word.
     """
 
-    def __init__(self, final_abbreviations):
-        self.final_abbreviations = set(final_abbreviations)
+    def __init__(self, final_abbreviations, abbreviations=()):
+        self.final_abbreviations = {a.lower() for a in final_abbreviations}
+        # "Sr." may come as one token or as "Sr" + "."; both are abbreviations
+        self.abbreviations = {a.lower() for a in abbreviations} | self.final_abbreviations
         self._memo: dict[int, int] = {}
 
     def _kind(self, text: str) -> int:
@@ -80,8 +85,15 @@ class SentenceSplitter:
             return _CLOSER
         if text in _OPENERS:
             return _OPENER
-        if text in self.final_abbreviations:
+        low = text.lower()
+        if low in self.final_abbreviations:
             return _FINAL_ABBR
+        if low in self.abbreviations:
+            return _ABBR
+        if low + "." in self.final_abbreviations:
+            return _FINAL_STEM
+        if low + "." in self.abbreviations:
+            return _ABBR_STEM
         return _WORD
 
     def __call__(self, doc: Doc) -> Doc:
@@ -91,12 +103,16 @@ class SentenceSplitter:
         # one pass over integers (token kinds memoised per word form): Token objects are slow
         strings = doc.vocab.strings
         memo = self._memo
-        rows = doc.to_array([ORTH, IS_LOWER, IS_TITLE, IS_PUNCT]).tolist()
+        rows = doc.to_array([ORTH, IS_LOWER, IS_TITLE, IS_PUNCT, SPACY]).tolist()
         kinds = []
-        for orth, _lo, _ti, _pu in rows:
+        stem = _WORD
+        for orth, _lo, _ti, _pu, ws in rows:
             k = memo.get(orth)
             if k is None:
                 k = memo[orth] = self._kind(strings[orth])
+            if stem and k == _TERMINAL_KIND and strings[orth] == ".":
+                k = _FINAL_ABBR if stem == _FINAL_STEM else _ABBR  # "Sr" + "."
+            stem = k if k in (_ABBR_STEM, _FINAL_STEM) and not ws else _WORD
             kinds.append(k)
         starts = [-1] * n
         starts[0] = 1
@@ -185,13 +201,6 @@ class LowercaseLookupLemmatizer(Lemmatizer):
         return doc
 
 
-def _add_special_cases(nlp: Language) -> None:
-    """Keep abbreviations (and their capitalised / upper-case spellings) as single tokens."""
-    for abbr in lexicon(nlp.lang).ABBREVIATIONS:
-        for form in {abbr, abbr.lower(), abbr.upper(), abbr[:1].upper() + abbr[1:]}:
-            nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
-
-
 def make_nlp(lang: str, config: dict | None = None) -> Language:
     """Build a new pipeline for ``lang`` (``"en"`` or ``"es"``).
 
@@ -231,7 +240,6 @@ def make_nlp(lang: str, config: dict | None = None) -> Language:
             nlp = spacy.load(name, exclude=["ner", "senter", "lemmatizer", "attribute_ruler"])
     if nlp is None:
         nlp = spacy.blank(lang)
-    _add_special_cases(nlp)
     first = nlp.pipe_names[0] if nlp.pipe_names else None
     nlp.add_pipe("recorrido_sentences", config=config.get("sentences", {}),
                  **({"before": first} if first else {}))
