@@ -16,7 +16,7 @@ What it writes (``data/eval/``):
   clínicas), Spanish headers and names, Spanish synonyms only, a title row above the header.
 * ``entrevistas_filas.xlsx`` — rows layout, two interviews in one sheet (E01 es, E02 en).
 * ``entrevistas_por_hoja.xlsx`` — one sheet per interview plus an index sheet (E03 es public
-  servant, E04 en).
+  servant, E04 en; second batch E12 es, E13 en).
 * ``notas_campo.xlsx`` — notes grid: one row per participant, one column per question (E05, E06).
 * ``entrevista_E07.csv`` — CSV from a Spanish Excel: cp1252, ``;``, CRLF (E07 es).
 * ``E08.txt`` — header block and ``[hh:mm:ss] Nombre: texto`` turns (E08 es public servant).
@@ -309,6 +309,41 @@ INTERVIEWS = {
                  "complexity", None),
                S("Por lo demás, todo bien, no me puedo quejar.", None, None)]),
     ]},
+    # Second batch (E12, E13), written after the first measurement to widen the personal-data sample:
+    # Panamanian phone and address variants, third parties' names, an agency's e-mail (not personal).
+    "E12": {"lang": "es", "speaker": "Zuleika Arosemena", "interviewer": "Entrevistadora", "turns": [
+        ("I", "Zuleika, ¿nos confirma sus datos de contacto para el seguimiento?"),
+        ("P", [S("Claro, mi celular es 6612 3344 y el de la casa es 392-1187.", None, None,
+                 ("PHONE", "6612 3344"), ("PHONE", "392-1187")),
+               S("El correo es Zuleika.Arosemena@Hotmail.com, con mayúsculas como lo anoté en el formulario.", None,
+                 None, ("EMAIL", "Zuleika.Arosemena@Hotmail.com")),
+               S("Vivo en Villa Lucre, calle 3ra, casa 112, en San Miguelito.", None, None,
+                 ("ADDRESS", "Villa Lucre, calle 3ra, casa 112"))]),
+        ("I", "¿Cómo le fue con el paz y salvo de multas?"),
+        ("P", [S("Me salió una boleta a nombre de otra persona, un tal Eduardo Pitty, con mi número de cédula "
+                 "8-945-2210.", "information", "R04", ("PERSON", "Eduardo Pitty"), ("NATIONAL_ID", "8-945-2210")),
+               S("Tuve que ir dos veces a la ATTT para que la borraran.", "repetition", "R04")]),
+        ("I", "¿Y en la ventanilla de Sertracen?"),
+        ("P", [S("Me atendió el joven Kevin, muy amable, pero no sabía cómo registrar una cédula nueva.", "staff",
+                 "R06", ("PERSON", "Kevin")),
+               S("Mi cédula anterior era 8-AV-45-678 y el sistema no la reconoce como la misma persona que la "
+                 "nueva.", "channel_failure", None, ("NATIONAL_ID", "8-AV-45-678"))]),
+    ]},
+    "E13": {"lang": "en", "speaker": "Sofía Navarro", "interviewer": "Interviewer", "turns": [
+        ("I", "Sofía, what happened when you called about the status of your licence?"),
+        ("P", [S("I called 311 and gave them my name, Sofía Navarro, and my cédula 3-712-908, and they still "
+                 "couldn't find my file.", "information", "R13", ("PERSON", "Sofía Navarro"),
+                 ("NATIONAL_ID", "3-712-908")),
+               S("The agent, a man called Ricardo, told me to email licencias@attt.gob.pa instead.", None, "R13",
+                 ("PERSON", "Ricardo")),
+               S("I emailed twice from sofia.navarro82@gmail.com and never got an answer.", "channel_failure",
+                 "R13", ("EMAIL", "sofia.navarro82@gmail.com"))]),
+        ("I", "Where did you have to go in the end?"),
+        ("P", [S("To the Sertracen office on Vía Israel, which is forty minutes from my house in Brisas del Golf, "
+                 "Calle 34, house 12.", "access", None, ("ADDRESS", "Brisas del Golf, Calle 34, house 12")),
+               S("My mobile is +507 6998-1020 if you want to follow up, or my work number 210-4455.", None, None,
+                 ("PHONE", "+507 6998-1020"), ("PHONE", "210-4455"))]),
+    ]},
 }
 
 NOTE_QUESTIONS = [
@@ -341,6 +376,7 @@ PARTICIPANTS = {
     "E01": "ciudadana", "E02": "citizen", "E03": "servidor público", "E04": "citizen", "E05": "ciudadana",
     "E06": "ciudadano", "E07": "ciudadano", "E08": "servidora pública", "E09": "citizen", "E10": "citizen",
     "E11": "ciudadano",
+    "E12": "ciudadana", "E13": "citizen",
 }
 
 FILES = ["pasos.xlsx", "entrevistas_filas.xlsx", "entrevistas_por_hoja.xlsx", "notas_campo.xlsx",
@@ -451,13 +487,23 @@ def write_transcripts(out: Path, rng: random.Random) -> list[dict]:
     wb = _workbook()
     idx = wb.create_sheet("Índice")
     idx.append(["Hoja", "Participante", "Segmento", "Fecha", "Idioma"])
-    for iid, date in (("E03", "2026-10-06"), ("E04", "2026-10-08")):
+    for iid, date in (("E03", "2026-10-06"), ("E04", "2026-10-08"), ("E12", "2026-10-22"), ("E13", "2026-10-23")):
         idx.append([iid, iid, PARTICIPANTS[iid], date, INTERVIEWS[iid]["lang"]])
     for iid in ("E03", "E04"):
         ws = wb.create_sheet(iid)
         lang = INTERVIEWS[iid]["lang"]
         ws.append(["Tiempo", "Hablante", "Texto"] if lang == "es" else ["Time", "Speaker", "Text"])
         for speaker, role, secs, text, sentences in _turns(iid, rng):
+            ws.append([_hms(secs), speaker, text])
+            if role == "participant":
+                gold += _gold(sentences, file="entrevistas_por_hoja.xlsx", sheet=iid, row=ws.max_row,
+                              interview_id=iid, lang=lang)
+    rng2 = random.Random(SEED + 2)  # the second batch has its own generator: the first batch stays as it was
+    for iid in ("E12", "E13"):
+        ws = wb.create_sheet(iid)
+        lang = INTERVIEWS[iid]["lang"]
+        ws.append(["Tiempo", "Hablante", "Texto"] if lang == "es" else ["Time", "Speaker", "Text"])
+        for speaker, role, secs, text, sentences in _turns(iid, rng2):
             ws.append([_hms(secs), speaker, text])
             if role == "participant":
                 gold += _gold(sentences, file="entrevistas_por_hoja.xlsx", sheet=iid, row=ws.max_row,
