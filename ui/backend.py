@@ -18,7 +18,7 @@ from ui import cached
 
 __all__ = [
     "missing", "sanitise_filename", "canonical_fields", "list_projects", "create_project", "rename_project",
-    "delete_project", "revision", "tables", "preview_upload", "import_upload",
+    "delete_project", "revision", "tables", "project_counts", "preview_upload", "import_upload",
     "extract_pain_points", "update_pain_point", "add_pain_point", "priority_decisions",
     "set_priority_decision", "build_chart", "template_files", "export_bytes", "MIME", "ROOT",
 ]
@@ -87,8 +87,14 @@ def revision(project: str):
 
 
 def tables(project: str) -> dict[str, pd.DataFrame]:
-    """The project's tables at its current revision (cached per revision)."""
-    return cached.project_tables(cached.database_url(), project, revision(project))
+    """The project's tables at its current revision (cached per revision), without the event log."""
+    return cached.project_tables(cached.database_url(), project, revision(project), False)
+
+
+def project_counts(project: str) -> dict:
+    """Imports, utterances, events and pain points of a project (one cheap query)."""
+    row = _repo().list_projects().set_index("name").loc[project]
+    return {k: int(row[k]) for k in ("imports", "utterances", "events", "pain_points") if k in row}
 
 
 # -- import ---
@@ -195,7 +201,7 @@ def export_bytes(what: str, fmt: str, *, url, project: str, revision, lang: str,
     from journeys import export
 
     report = cached.weighted_report(url, project, revision, None, weights)
-    tables = cached.project_tables(url, project, revision)
+    tables = cached.project_tables(url, project, revision, False)
     if what in ("map", "blueprint", "graph", "priorities"):
         chart = cached.chart_spec(url, project, revision, what, lang, None, (), weights)  # same as on screen
         out = {"png": export.chart_to_png, "svg": export.chart_to_svg, "pdf": export.chart_to_pdf,

@@ -77,9 +77,16 @@ def nlp_pipeline(lang: str):
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def project_tables(url: str | None, project: str, revision) -> dict[str, pd.DataFrame]:
-    """All tables of ``project`` at ``revision`` (the key; the value is read fresh when it moves)."""
-    return get_repository(url).tables(project)
+def project_tables(url: str | None, project: str, revision, with_events: bool = True) -> dict[str, pd.DataFrame]:
+    """The tables of ``project`` at ``revision`` (the key; the value is read fresh when it moves).
+
+    Pages ask ``with_events=False``: every cache hit hands out a copy, and the event log is by far
+    the largest table while only the analysis needs it."""
+    repo = get_repository(url)
+    if with_events:
+        return repo.tables(project)
+    return {name: repo.table(project, name) for name in ("utterances", "participants", "steps", "pain_points",
+                                                          "narrated")}
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -108,7 +115,7 @@ def weighted_report(url: str | None, project: str, revision, segment: str | None
     if not weights:
         return report
     w = check_weights(dict(weights))
-    pains = _nonempty(project_tables(url, project, revision).get("pain_points"))
+    pains = _nonempty(project_tables(url, project, revision, False).get("pain_points"))
     if pains is not None:
         pains = pains[pains["status"] != "rejected"]
     ranked = {level: [plain(r) for r in priority_table(pd.DataFrame(report[key]), w, pains).to_dict("records")]
@@ -149,7 +156,7 @@ def chart_spec(url: str | None, project: str, revision, view: str, lang: str,
     from ui import backend
 
     report = weighted_report(url, project, revision, segment, weights)
-    tables = project_tables(url, project, revision)
+    tables = project_tables(url, project, revision, False)
     return backend.build_chart(view, report, tables, lang=lang, segment=segment,
                                channels=list(channels)).to_dict()
 

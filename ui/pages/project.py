@@ -53,7 +53,7 @@ def _guarded(action, done_key: str, name: str, open_it: bool = True) -> None:
     flash("success", t(done_key, name=md_escape(name)))
 
 
-def _counts(tables: dict) -> dict[str, int]:
+def _counts(tables: dict, events: int) -> dict[str, int]:
     def n(name, col=None):
         df = tables.get(name)
         if df is None or not len(df):
@@ -64,7 +64,7 @@ def _counts(tables: dict) -> dict[str, int]:
     reviewed = int((pp["status"] != "suggested").sum()) if pp is not None and len(pp) else 0
     return {"count_interviews": n("utterances", "interview_id"), "count_utterances": n("utterances"),
             "count_participants": n("participants"), "count_pain_points": n("pain_points"),
-            "count_reviewed": reviewed, "count_steps": n("steps"), "count_events": n("events")}
+            "count_reviewed": reviewed, "count_steps": n("steps"), "count_events": events}
 
 
 header("project_title", "project_intro")
@@ -86,7 +86,7 @@ with user_errors():
                       type="primary")
         if current:
             st.subheader(t("project_summary"))
-            counts = _counts(backend.tables(current))
+            counts = _counts(backend.tables(current), backend.project_counts(current).get("events", 0))
             cols = st.columns(4)
             for i, (key, value) in enumerate(counts.items()):
                 cols[i % 4].metric(t(key), value)
