@@ -14,11 +14,13 @@ What it writes (``data/eval/``):
 
 * ``pasos.xlsx`` — the designed journey "Renovación de licencia de conducir" (ATTT, Sertracen,
   clínicas), Spanish headers and names, Spanish synonyms only, a title row above the header.
-* ``entrevistas_filas.xlsx`` — rows layout, two interviews in one sheet (E01 es, E02 en).
+* ``entrevistas_filas.xlsx`` — rows layout, several interviews in one sheet (E01 es, E02 en; third
+  batch E14 es, E15 en).
 * ``entrevistas_por_hoja.xlsx`` — one sheet per interview plus an index sheet (E03 es public
   servant, E04 en; second batch E12 es, E13 en).
 * ``notas_campo.xlsx`` — notes grid: one row per participant, one column per question (E05, E06).
-* ``entrevista_E07.csv`` — CSV from a Spanish Excel: cp1252, ``;``, CRLF (E07 es).
+* ``entrevista_E07.csv`` — CSV from a Spanish Excel: cp1252, ``;``, CRLF (E07 es; third batch E16 es,
+  public servant).
 * ``E08.txt`` — header block and ``[hh:mm:ss] Nombre: texto`` turns (E08 es public servant).
 * ``E09.docx`` — Word, one paragraph per turn ``Speaker: text`` (E09 en).
 * ``E10.vtt`` — WebVTT with ``<v Name>`` voice tags (E10 en).
@@ -344,6 +346,61 @@ INTERVIEWS = {
                S("My mobile is +507 6998-1020 if you want to follow up, or my work number 210-4455.", None, None,
                  ("PHONE", "+507 6998-1020"), ("PHONE", "210-4455"))]),
     ]},
+    # Third batch (E14–E16), written and committed before being scored, after others had tuned on E01–E11.
+    "E14": {"lang": "es", "speaker": "Marisela Vergara", "interviewer": "Entrevistadora", "turns": [
+        ("I", "Buenas. ¿Dónde buscó los requisitos para la licencia comercial?"),
+        ("P", [S("Le escribí al WhatsApp de Sertracen y me mandaron una imagen con los requisitos, bien clarita.",
+                 None, "R01"),
+               S("Pero en la sede me dijeron que esa lista era vieja y que ahora piden también el récord policivo.",
+                 "information", "R01")]),
+        ("I", "¿Cómo hizo con el récord policivo?"),
+        ("P", [S("Eso se saca en la DIJ, que queda al otro lado de la ciudad, y solo atienden en la mañana.",
+                 "access", None),
+               S("Perdí el día de trabajo con el taxi, como sesenta dólares que dejé de ganar.", "cost", None)]),
+        ("I", "¿Y el examen de la vista?"),
+        ("P", [S("El examen de la vista lo pasé rápido, no hubo ningún inconveniente.", None, "R07")]),
+        ("I", "¿Qué pasó al final en la caja?"),
+        ("P", [S("La cajera me cobró mal la tarifa y cuando le reclamé me contestó de mala gana que no era su "
+                 "problema.", "staff", "R09"),
+               S("Nadie me dio un número de teléfono para poner la queja.", "information", "R13")]),
+        ("I", "¿Algo más que quiera contarnos?"),
+        ("P", [S("Si me necesitan, me pueden llamar al 6450-7788 de lunes a viernes.", None, None,
+                 ("PHONE", "6450-7788"))]),
+    ]},
+    "E15": {"lang": "en", "speaker": "Aiden Brooks", "interviewer": "Interviewer", "turns": [
+        ("I", "Aiden, how did booking the appointment go?"),
+        ("P", [S("The booking site only accepts a cédula number, so with my passport I simply couldn't register.",
+                 "access", "R02"),
+               S("I ended up calling 311, waited on hold for fifty minutes, and then the line went dead.",
+                 "channel_failure", "R02")]),
+        ("I", "And when you got to the office to hand in your documents?"),
+        ("P", [S("They wanted my foreign licence translated and apostilled, which took two weeks and cost me about "
+                 "120 dollars.", "documents", "R06"),
+               S("To be fair, the staff at the counter explained everything very clearly.", None, "R06")]),
+        ("I", "How was the road-safety talk?"),
+        ("P", [S("The talk was entirely in Spanish and I understood maybe a third of it.", "complexity", "R08")]),
+        ("I", "Anything you would suggest?"),
+        ("P", [S("An English page with the requirements would save foreigners a lot of trouble.", None, None),
+               S("My email is aiden.brooks@proton.me and I live at 4-B Paseo del Mar, Coronado.", None, None,
+                 ("EMAIL", "aiden.brooks@proton.me"), ("ADDRESS", "4-B Paseo del Mar, Coronado"))]),
+    ]},
+    "E16": {"lang": "es", "speaker": "Osvaldo Jaén", "interviewer": "Entrevistador", "turns": [
+        ("I", "¿Cuántas renovaciones atienden en la sede de Colón?"),
+        ("P", [S("Entre ciento cincuenta y doscientas al día, con cuatro ventanillas.", None, None),
+               S("Cuando se cae el internet, que es casi todas las semanas, tenemos que anotar todo en papel y "
+                 "después pasarlo al sistema.", "internal_tools", None)]),
+        ("I", "¿Y la impresión de las licencias?"),
+        ("P", [S("La impresora de plásticos se daña seguido y el técnico viene desde Panamá, a veces tarda tres "
+                 "días.", "channel_failure", "R12"),
+               S("Mientras tanto le damos al usuario un permiso provisional en papel, y muchos policías no lo "
+                 "aceptan.", "other", "R12")]),
+        ("I", "¿Qué es lo que más les preguntan los usuarios?"),
+        ("P", [S("Que les expliquemos por qué el paz y salvo sale con multas de otros carros, y eso no lo podemos "
+                 "ver desde aquí.", "internal_tools", "R04"),
+               S("La verdad, el equipo trabaja con muchas ganas, no me puedo quejar de mi gente.", None, None),
+               S("Mi correo institucional es ojaen@sertracen.com.pa, por si quieren los datos.", None, None,
+                 ("EMAIL", "ojaen@sertracen.com.pa"))]),
+    ]},
 }
 
 NOTE_QUESTIONS = [
@@ -376,7 +433,7 @@ PARTICIPANTS = {
     "E01": "ciudadana", "E02": "citizen", "E03": "servidor público", "E04": "citizen", "E05": "ciudadana",
     "E06": "ciudadano", "E07": "ciudadano", "E08": "servidora pública", "E09": "citizen", "E10": "citizen",
     "E11": "ciudadano",
-    "E12": "ciudadana", "E13": "citizen",
+    "E12": "ciudadana", "E13": "citizen", "E14": "ciudadana", "E15": "citizen", "E16": "servidor público",
 }
 
 FILES = ["pasos.xlsx", "entrevistas_filas.xlsx", "entrevistas_por_hoja.xlsx", "notas_campo.xlsx",
@@ -481,6 +538,13 @@ def write_transcripts(out: Path, rng: random.Random) -> list[dict]:
             if role == "participant":
                 gold += _gold(sentences, file="entrevistas_filas.xlsx", sheet="Transcripciones", row=ws.max_row,
                               interview_id=iid, lang=INTERVIEWS[iid]["lang"])
+    rng3 = random.Random(SEED + 3)  # the third batch has its own generator too
+    for iid in ("E14", "E15"):
+        for speaker, role, secs, text, sentences in _turns(iid, rng3):
+            ws.append([iid, iid, speaker, _hms(secs), text])
+            if role == "participant":
+                gold += _gold(sentences, file="entrevistas_filas.xlsx", sheet="Transcripciones", row=ws.max_row,
+                              interview_id=iid, lang=INTERVIEWS[iid]["lang"])
     _save(wb, out / "entrevistas_filas.xlsx")
 
     # (b) one sheet per interview, plus an index sheet that holds no utterances
@@ -533,6 +597,11 @@ def write_transcripts(out: Path, rng: random.Random) -> list[dict]:
         line += 1
         if role == "participant":
             gold += _gold(sentences, file="entrevista_E07.csv", row=line, interview_id="E07", lang="es")
+    for speaker, role, secs, text, sentences in _turns("E16", rng3):
+        w.writerow(["E16", "E16", speaker, _hms(secs), text])
+        line += 1
+        if role == "participant":
+            gold += _gold(sentences, file="entrevista_E07.csv", row=line, interview_id="E16", lang="es")
     (out / "entrevista_E07.csv").write_bytes(buf.getvalue().encode("cp1252"))
 
     # (e) plain text: header block, [hh:mm:ss] Nombre: texto, turns separated by blank lines
