@@ -77,6 +77,7 @@ _TURN = re.compile(
 _NAME_TIME_LINE = re.compile(rf"^\s*(?P<name>[^\W\d_][\w.'’ -]{{0,39}}?)\s+\[?\(?(?P<ts>{_TSX})\]?\)?\s*$")
 _NOTE = re.compile(r"\[[^\]\n]{0,60}\]")
 _ONLY_NOTE = re.compile(r"^\s*(?:\[[^\]]*\]|\([^)]*\)|\{[^}]*\})\s*$")
+_TS_ONLY = re.compile(rf"^[\[(]?\s*({_TSX})\s*[\])]?(?:\s*-->\s*[\[(]?{_TSX}[\])]?)?$")
 _BARE_LABEL = re.compile(r"^\s*[^\W\d_][\w.'’ -]{0,39}?:?\s*$")
 _HEADING_MD = re.compile(r"^\s*(#{1,6}\s|---+\s*$|===+\s*$|\*\*\*+\s*$)")
 
@@ -166,6 +167,7 @@ def parse_turns(lines, *, headings=frozenset(), notes=frozenset(), bold_only=fro
     skipped: list[dict] = []
     in_header = True
     header_seen = False
+    pending_ts = None
     for no, text in lines:
         if no in headings:
             if not turns and "title" not in meta:
@@ -176,6 +178,10 @@ def parse_turns(lines, *, headings=frozenset(), notes=frozenset(), bold_only=fro
             if header_seen and not turns:
                 in_header = False
             continue
+        m_ts = _TS_ONLY.match(stripped)
+        if m_ts:
+            pending_ts = parse_timestamp(m_ts.group(1))  # a time on its own line: for the next turn
+            continue
         if no in notes or _ONLY_NOTE.match(stripped) or _HEADING_MD.match(stripped):
             continue
         c = cands.get(no)
@@ -185,8 +191,9 @@ def parse_turns(lines, *, headings=frozenset(), notes=frozenset(), bold_only=fro
         if c and is_speaker(c[0], no):
             in_header = False
             body = _clean(c[2])
-            turns.append({"row": no, "speaker": c[0], "timestamp": parse_timestamp(c[1]) if c[1] else None,
+            turns.append({"row": no, "speaker": c[0], "timestamp": parse_timestamp(c[1]) if c[1] else pending_ts,
                           "text": body})
+            pending_ts = None
             continue
         if not turns:
             if in_header and ":" in stripped[:40]:
@@ -362,7 +369,8 @@ def read_text_transcript(path: str | Path, *, name: str | None = None, lang: str
     Returns
     -------
     ImportResult
-        ``layout`` is ``txt``, ``md``, ``docx``, ``docx-table``, ``vtt`` or ``srt``.
+        ``layout`` is ``txt``, ``md``, ``md-table`` (a Markdown pipe table read like a sheet,
+        ``source_row`` being the line), ``docx``, ``docx-table``, ``vtt`` or ``srt``.
 
     Raises
     ------
@@ -400,6 +408,10 @@ def read_text_transcript(path: str | Path, *, name: str | None = None, lang: str
                  "source_row": t["row"]} for t in parsed["turns"]]
         if not recs and tables:
             return _docx_table(tables, name, mapping, lang, interviewers, project)
+        if not recs and ext in (".md", ".txt"):
+            grid = _pipe_table(lines)
+            if grid is not None:
+                return _grid_transcript(grid, name, mapping, lang, interviewers, project, "md-table")
     if not recs:
         raise InputError("no speaker turns found",
                          "write each turn as 'Name: what was said' (e.g. 'Entrevistadora: ¿Cómo le fue?'), "
@@ -413,6 +425,32 @@ def read_text_transcript(path: str | Path, *, name: str | None = None, lang: str
                 "source_file": name, "source_sheet": None, "source_column": None} for r in recs]
     df = finish_utterances(records, lang=lang, interviewers=interviewers, project=project)
     return ImportResult(name, "transcripts", layout, {"utterances": df}, {}, skipped)
+
+
+def _pipe_table(lines) -> list[list[str]] | None:
+    """A Markdown pipe table as a grid whose row ``i`` is line ``i + 1`` (other lines empty)."""
+    grid: list[list[str]] = []
+    found = 0
+    for _no, text in lines:
+        t = text.strip()
+        if t.startswith("|") and t.count("|") >= 2:
+            cells = [c.strip() for c in t.strip("|").split("|")]
+            if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+                grid.append([])  # the |---|---| separator
+                continue
+            grid.append(cells)
+            found += 1
+        else:
+            grid.append([])
+    return grid if found >= 2 else None
+
+
+def _grid_transcript(grid, name, mapping, lang, interviewers, project, layout) -> ImportResult:
+    from research.transcripts import utterances_from_sheets
+
+    records, _layout, used, skipped = utterances_from_sheets([(None, grid, set())], file=name, mapping=mapping)
+    df = finish_utterances(records, lang=lang, interviewers=interviewers, project=project)
+    return ImportResult(name, "transcripts", layout, {"utterances": df}, used, skipped)
 
 
 def _docx_table(tables, name, mapping, lang, interviewers, project) -> ImportResult:

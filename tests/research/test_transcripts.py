@@ -376,3 +376,20 @@ def test_transcripts_xlsx_time_as_day_fraction_and_timedelta(tmp_path):
                                                ["Luis", "#N/A", "Chau."]]})
     _r, df = _utt(q)
     assert df["timestamp"].tolist()[0] == 180.0 and df["text"].tolist() == ["Hola.", "Chau."]
+
+
+def test_transcripts_txt_time_on_its_own_line_belongs_to_the_next_turn(tmp_path):
+    p = tmp_path / "t.txt"
+    p.write_text("00:00:05\nEntrevistadora: ¿Cómo le fue?\n\n[00:01:10]\nRosa: Mal.\n00:02:00 --> 00:02:09\n"
+                 "Entrevistadora: ¿Por qué?\n", encoding="utf-8")
+    _r, df = _utt(p)
+    assert df["timestamp"].tolist() == [5.0, 70.0, 120.0] and df["text"].tolist()[1] == "Mal."
+
+
+def test_transcripts_md_pipe_table(tmp_path):
+    p = tmp_path / "tabla.md"
+    p.write_text("# Entrevista 9\n\n| Hablante | Texto |\n|---|---|\n| Entrevistadora | ¿Qué pasó? |\n"
+                 "| Rosa | Perdí el día. |\n", encoding="utf-8")
+    r, df = _utt(p)
+    assert r.layout == "md-table" and df["source_row"].tolist() == [5, 6]
+    assert df["speaker_role"].tolist() == ["interviewer", "participant"] and df["interview_id"].unique().tolist() == ["tabla"]
