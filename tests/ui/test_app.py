@@ -235,9 +235,8 @@ def test_app_import_bad_file_gives_one_line_error_not_a_traceback(open_app):
 
 def test_app_import_offers_templates_in_both_languages(open_app):
     at = open_app("import")
-    labels = [b.label for b in at.get("download_button")] if hasattr(at, "get") else []
-    names = " ".join(str(getattr(b, "proto", b)) for b in at.get("download_button"))
-    assert "template_transcripts.xlsx" in names and "plantilla_transcripciones.xlsx" in names, labels
+    keys = {b.proto.id.rsplit("-", 1)[-1] for b in at.get("download_button")}
+    assert {"template_template_transcripts", "template_plantilla_transcripciones"} <= keys
 
 
 # -- journey page -----------------------------------------------------------------------------
@@ -260,3 +259,25 @@ def test_app_journey_draws_the_map_and_drills_down_to_quotes(open_app, workshop)
     assert len(quotes) == 1 and "recoger el permiso" in quotes[0]
     at.segmented_control(key="j_view").set_value("graph").run()
     assert not at.exception and len(at.get("vega_lite_chart")) == 1
+
+
+def test_app_evidence_other_browsers_see_a_decision_on_their_next_interaction(open_app, workshop):
+    first = _evidence(open_app, workshop)
+    second = _evidence(open_app, workshop)
+    assert "person · accepted" not in second.dataframe[0].value["Status"].tolist()
+    first.button(key="pp_accept").click().run()
+    second.multiselect(key="f_lang").select("es").run()      # any interaction of the other person
+    assert "person · accepted" in second.dataframe[0].value["Status"].tolist()
+
+
+# -- export page ------------------------------------------------------------------------------
+
+def test_app_export_offers_every_download(open_app, workshop):
+    at = open_app("export", project=workshop)
+    assert not at.exception and not at.error
+    buttons = at.get("download_button")
+    keys = {b.proto.id.rsplit("-", 1)[-1] for b in buttons}
+    expected = {f"dl_{v}_{f}" for v in ("map", "blueprint", "graph", "priorities") for f in ("png", "svg", "pdf", "html")}
+    assert keys == expected | {f"dl_{w}" for w in ("pack", "graphml", "json", "qdpx")}
+    assert all(b.proto.deferred_file_id or b.proto.url for b in buttons)   # bytes made only when clicked
+    assert len(buttons) == 20
