@@ -7,6 +7,8 @@ every canonical field of DESIGN.md §3 (``project`` is null). A file that is not
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from commands._output import add_output_arguments, write_records
 from research.columns import parse_mapping
 from research.errors import InputError
@@ -32,11 +34,16 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from research.readers import read_file
+    from research.readers import EVENTLOG_EXTENSIONS, detect_kind, extension_of, read_file
 
     mapping = parse_mapping(args.map)
     records: list[dict] = []
     for f in args.files:
+        if not args.kind and extension_of(f) in EVENTLOG_EXTENSIONS + (".csv", ".tsv") and Path(f).is_file():
+            kind = detect_kind(f)  # cheap here: by extension, or the first rows of a CSV
+            if kind != "transcripts":
+                raise InputError(f"this file holds {kind}, not transcripts",
+                                 f"use `python cli.py import {f} --kind {kind}` to store it", file=Path(f).name)
         result = read_file(f, kind="transcripts" if args.kind else None, mapping=mapping, lang=args.lang,
                            interviewer=args.interviewer or None)
         if result.kind != "transcripts":

@@ -76,3 +76,10 @@ def test_cli_utterances_parses_every_demo_transcript(root, run_cli):
     for name, rs in by_file.items():
         assert all(isinstance(r["source_row"], int) and r["source_row"] >= 1 for r in rs), name
         assert any(r["speaker_role"] == "participant" for r in rs), name
+
+
+def test_cli_utterances_other_kinds_are_refused_with_the_import_hint(tmp_path, run_cli):
+    p = tmp_path / "log.csv"
+    p.write_text("case_id,activity,timestamp\nc1,A,2024-01-01T00:00:00Z\n", encoding="utf-8")
+    res = run_cli("utterances", p)
+    assert res.returncode == 2 and "holds eventlog, not transcripts" in res.stderr and "--kind eventlog" in res.stderr
