@@ -225,7 +225,20 @@ def _some(df):
     return df if df is not None and len(df) else None
 
 
-def template_files() -> list[Path]:
-    """The Excel templates shipped in ``data/templates/`` (English and Spanish)."""
+TEMPLATE_KINDS = {"transcripts": "transcripts", "transcripciones": "transcripts", "participants": "participants",
+                  "participantes": "participants", "steps": "steps", "pasos": "steps", "eventlog": "eventlog",
+                  "eventos": "eventlog", "notes": "notes", "notas": "notes"}
+
+
+def template_files(lang: str = "en") -> list[tuple[Path, str]]:
+    """The Excel templates of ``data/templates/`` in ``lang`` (``template_*`` English,
+    ``plantilla_*`` Spanish) with the kind each is for."""
     folder = ROOT / "data" / "templates"
-    return sorted(folder.glob("*.xlsx")) if folder.exists() else []
+    prefix = "plantilla_" if lang == "es" else "template_"
+    out = []
+    for path in sorted(folder.glob(f"{prefix}*.xlsx")) if folder.exists() else []:
+        kind = TEMPLATE_KINDS.get(path.stem.removeprefix(prefix))
+        if kind:
+            out.append((path, kind))
+    order = ("transcripts", "notes", "participants", "steps", "eventlog")
+    return sorted(out, key=lambda pk: order.index(pk[1]))

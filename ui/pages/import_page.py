@@ -8,7 +8,7 @@ import streamlit as st
 from research.errors import RecorridoError
 from ui import backend, cached
 from ui.common import header, md_escape, require, require_project
-from ui.i18n import t
+from ui.i18n import current_lang, t
 
 KINDS = ("auto", "transcripts", "participants", "steps", "eventlog")
 UPLOAD_TYPES = ["xlsx", "xlsm", "csv", "tsv", "txt", "md", "docx", "vtt", "srt", "xes", "gz", "parquet"]
@@ -103,12 +103,12 @@ if ready:
 st.divider()
 st.subheader(t("import_templates"))
 st.caption(t("import_templates_intro"))
-templates = backend.template_files()
+templates = backend.template_files(current_lang())
 if not templates:
     st.info(t("import_no_templates"))
-cols = st.columns(max(1, min(4, len(templates))))
-for i, path in enumerate(templates):
+cols = st.columns(max(1, min(5, len(templates))))
+for i, (path, kind) in enumerate(templates):
     cols[i % len(cols)].download_button(
-        t("import_template_button", name=path.name), data=path.read_bytes(), file_name=path.name,
+        t("import_template_button", name=t(f"kind_{kind}")), data=path.read_bytes(), file_name=path.name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"template_{path.stem}", on_click="ignore")
+        key=f"template_{path.stem}", on_click="ignore", icon=":material/download:", width="stretch")
