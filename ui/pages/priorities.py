@@ -68,8 +68,12 @@ for tab, section in zip(st.tabs([t(s) for s in SECTIONS]), SECTIONS, strict=True
         frame = views.flat_frame(sheets.get(section) or [])
         if not len(frame):
             st.info(t("nothing_found"))
-        else:
-            st.dataframe(frame, hide_index=True, column_config={c: labels.get(c, c) for c in frame.columns})
+        parts = frame.groupby("kind", sort=False) if "kind" in frame.columns else [(None, frame)]
+        for kind, part in parts if len(frame) else []:
+            if kind is not None:
+                st.caption(t("once_only_" + ("documents" if kind == "document" else "repetition")))
+            part = part.dropna(axis=1, how="all").drop(columns=["kind"], errors="ignore")
+            st.dataframe(part, hide_index=True, column_config={c: labels.get(c, c) for c in part.columns})
 
 st.subheader(t("priorities_drill"))
 by_id = {str(r["id"]): r for r in rows}
