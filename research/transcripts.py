@@ -44,7 +44,7 @@ from research.roles import assign_roles
 from research.schema import UTTERANCE_COLUMNS
 
 __all__ = [
-    "GENERIC_SHEET_NAMES", "NON_QUESTION_HEADERS", "is_roster", "parse_timestamp", "cell_text",
+    "GENERIC_SHEET_NAMES", "NON_QUESTION_HEADERS", "CONTROL_CHARS", "is_roster", "parse_timestamp", "cell_text",
     "grid_utterances", "finish_utterances", "utterances_from_sheets", "MAX_TEXT_CHARS",
 ]
 
@@ -61,6 +61,8 @@ NON_QUESTION_HEADERS = frozenset({
     "fecha de entrevista", "interview date", "interviewer", "entrevistador", "entrevistadora",
     "notes by", "no", "n", "nro", "numero", "number", "id", "sex", "sexo", "gender", "genero",
 })
+#: Characters removed from every text cell (C0 controls except tab, line feed, carriage return).
+CONTROL_CHARS = dict.fromkeys([c for c in range(32) if c not in (9, 10, 13)] + [0x7F])
 #: Longest text kept for one utterance; longer cells are cut (and reported).
 MAX_TEXT_CHARS = 100_000
 
@@ -134,15 +136,18 @@ def parse_timestamp(value, unit: str | None = None):
 def cell_text(value) -> str:
     """A cell as text: strings stripped, whole floats without ``.0``, empty for None.
 
+    Control characters (NUL and the like, which databases refuse) are removed; tabs and line
+    breaks stay.
+
     Examples
     --------
-    >>> cell_text(" hola "), cell_text(3.0), cell_text(None), cell_text(2.5)
-    ('hola', '3', '', '2.5')
+    >>> cell_text(" hola "), cell_text(3.0), cell_text(None), cell_text(2.5), cell_text("a\\x00b")
+    ('hola', '3', '', '2.5', 'ab')
     """
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
+        return value.translate(CONTROL_CHARS).strip()
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float):

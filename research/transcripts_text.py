@@ -32,7 +32,7 @@ from research.lang import normalise_lang
 from research.result import ImportResult
 from research.roles import role_of_label
 from research.textformats import check_rows, decode_bytes, max_line_chars
-from research.transcripts import MAX_TEXT_CHARS, finish_utterances, parse_timestamp
+from research.transcripts import CONTROL_CHARS, MAX_TEXT_CHARS, finish_utterances, parse_timestamp
 
 __all__ = ["HEADER_KEYS", "NOT_SPEAKERS", "parse_turns", "read_text_transcript"]
 
@@ -85,7 +85,7 @@ _HEADING_MD = re.compile(r"^\s*(#{1,6}\s|---+\s*$|===+\s*$|\*\*\*+\s*$)")
 def _clean(text: str) -> str:
     text = _NOTE.sub(lambda m: m.group(0) if re.fullmatch(rf"\[{_TSX}\]", m.group(0)) else " ", text)
     text = re.sub(rf"\[{_TSX}\]", " ", text)
-    return " ".join(text.replace("**", "").split())
+    return " ".join(text.replace("**", "").translate(CONTROL_CHARS).split())
 
 
 def _candidate(line: str):
@@ -333,6 +333,7 @@ def _subtitle_records(path: Path, name: str, ext: str) -> list[dict]:
     for n, cue in enumerate(cues, start=1):
         body = " ".join(cue.text.split())
         speaker = getattr(cue, "voice", None)
+        speaker = " ".join(speaker.translate(CONTROL_CHARS).split())[:80] or None if speaker else None
         if not speaker:
             c = _candidate(body.lstrip("- "))
             if c and _looks_like_name(c[0]) and normalise_name(c[0]) not in NOT_SPEAKERS:

@@ -304,3 +304,13 @@ def test_guards_row_limit_applies_to_workbooks(tmp_path, monkeypatch):
     with pytest.raises(InputError, match="over the 50-row limit") as e:
         read_file(p)
     assert e.value.sheet == "E1"
+
+
+def test_guards_control_characters_removed_from_text(tmp_path):
+    p = tmp_path / "nul.txt"
+    p.write_text("Ana: hola\n" * 8000 + "Luis: ho\x00la\x07\n", encoding="utf-8")
+    df = read_file(p).tables["utterances"]
+    assert df["text"].tolist()[-1] == "hola"
+    q = tmp_path / "nul.csv"
+    q.write_text("Speaker,Text\n" + "Ana,hola\n" * 8000 + "Luis,\"ch\x00au\"\n", encoding="utf-8")
+    assert read_file(q).tables["utterances"]["text"].tolist()[-1] == "chau"
