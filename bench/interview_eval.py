@@ -216,18 +216,18 @@ def errors(gold: list[dict], pains: list[dict], pii: list[dict]) -> list[dict]:
         for s in ss:
             hits = [p for p in preds.get(ref, []) if _overlap(s[0], s[1], p["start"], p["end"])]
             if not hits:
-                out.append({"where": ":".join(map(str, ref)), "lang": s[3], "kind": "PII-MISS",
+                out.append({"where": ":".join("" if x is None else str(x) for x in ref), "lang": s[3], "kind": "PII-MISS",
                             "sentence": text_of[(ref, s[0])], "gold": s[2], "pred": None})
             elif all(p["type"] != s[2] for p in hits):
-                out.append({"where": ":".join(map(str, ref)), "lang": s[3], "kind": "PII-TYPE",
+                out.append({"where": ":".join("" if x is None else str(x) for x in ref), "lang": s[3], "kind": "PII-TYPE",
                             "sentence": text_of[(ref, s[0])], "gold": s[2], "pred": hits[0]["type"]})
             elif any(not any(p["start"] <= c < p["end"] for p in hits) for c in range(s[0], s[1])):
-                out.append({"where": ":".join(map(str, ref)), "lang": s[3], "kind": "PII-PARTIAL",
+                out.append({"where": ":".join("" if x is None else str(x) for x in ref), "lang": s[3], "kind": "PII-PARTIAL",
                             "sentence": text_of[(ref, s[0])], "gold": s[2],
                             "pred": " + ".join(repr(p["text"]) for p in hits)})
         for p in preds.get(ref, []):
             if not any(_overlap(s[0], s[1], p["start"], p["end"]) for s in ss):
-                out.append({"where": ":".join(map(str, ref)), "lang": None, "kind": "PII-EXTRA",
+                out.append({"where": ":".join("" if x is None else str(x) for x in ref), "lang": None, "kind": "PII-EXTRA",
                             "sentence": p["text"], "gold": None, "pred": p["type"]})
     return out
 

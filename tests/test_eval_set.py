@@ -105,13 +105,13 @@ def test_eval_set_score_counts_overlaps_categories_steps_and_pii():
     assert kinds == ["FN", "FP", "PII-TYPE", "STEP"]
 
 
-# Measured on commit a993c4f, all 116 gold sentences (bench/interview_eval.py --code on a
-# `git archive HEAD` snapshot); each floor is the measured value minus 0.05.
+# Measured on commit 01aea76, all 138 gold sentences (bench/interview_eval.py --code on a
+# `git archive` snapshot); each floor is the measured value minus 0.05.
 FLOORS = {
-    ("all", "f1"): 0.803 - 0.05, ("en", "f1"): 0.800 - 0.05, ("es", "f1"): 0.805 - 0.05,
-    ("all", "category_acc"): 0.694 - 0.05, ("all", "step_acc"): 0.675 - 0.05,
-    ("all", "pii_recall"): 1.0 - 0.05, ("all", "pii_precision"): 0.972 - 0.05,
-    ("all", "pii_char_recall"): 0.969 - 0.05,
+    ("all", "f1"): 0.802 - 0.05, ("en", "f1"): 0.792 - 0.05, ("es", "f1"): 0.808 - 0.05,
+    ("all", "category_acc"): 0.644 - 0.05, ("all", "step_acc"): 0.687 - 0.05,
+    ("all", "pii_recall"): 0.974 - 0.05, ("all", "pii_precision"): 0.974 - 0.05,
+    ("all", "pii_char_recall"): 0.929 - 0.05,
 }
 
 
