@@ -10,9 +10,9 @@ import io
 import json
 import math
 import sys
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterable
 
 from research.errors import InputError
 from research.guards import neutralise_formula

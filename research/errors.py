@@ -8,7 +8,6 @@ message the command line prints and the app shows (DESIGN.md §6)::
 
 from __future__ import annotations
 
-
 __all__ = ["RecorridoError", "InputError", "ConflictError"]
 
 
@@ -58,7 +57,7 @@ class InputError(RecorridoError, ValueError):
         return " ".join(text.split())  # always one line
 
     def located(self, *, file: str | None = None, sheet: str | None = None,
-                row: int | None = None) -> "InputError":
+                row: int | None = None) -> InputError:
         """Return a copy with missing location parts filled in (existing ones win).
 
         Examples

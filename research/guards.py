@@ -121,7 +121,11 @@ def check_ooxml_xml(zf: zipfile.ZipFile, name: str) -> None:
 
 
 def _is_ole(source: str | Path | bytes) -> bool:
-    head = source[:8] if isinstance(source, bytes) else Path(source).open("rb").read(8)
+    if isinstance(source, bytes):
+        head = source[:8]
+    else:
+        with Path(source).open("rb") as fh:
+            head = fh.read(8)
     return head == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
