@@ -10,8 +10,18 @@ from collections.abc import Iterable
 
 from nlp.components import CONTEXT_KEY, SENTENCES_KEY
 from nlp.pipeline import get_nlp
+from research.errors import InputError
 
 __all__ = ["analyse_text", "analyse_texts", "is_pain_text"]
+
+
+def _checked(text) -> str:
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        raise InputError(f"text must be a string, not {type(text).__name__}",
+                         "pass the utterance text (empty cells as empty strings)", file="text")
+    return text
 
 
 def _records(doc, text: str) -> list[dict]:
@@ -63,6 +73,7 @@ def analyse_text(text: str, lang: str, *, context: str | None = None) -> list[di
     [False, True]
     """
     nlp = get_nlp(lang)
+    text = _checked(text)
     doc = nlp.make_doc(text)
     doc.user_data[CONTEXT_KEY] = context
     for _name, proc in nlp.pipeline:
@@ -97,7 +108,7 @@ def analyse_texts(texts: Iterable[str], lang: str, *, contexts: Iterable[str | N
     [[False], [False], [True]]
     """
     nlp = get_nlp(lang)
-    texts = list(texts)
+    texts = [_checked(t) for t in texts]
     ctx = list(contexts) if contexts is not None else [None] * len(texts)
     if len(ctx) != len(texts):
         raise ValueError("contexts must have one entry per text")

@@ -192,3 +192,9 @@ def test_painpoints_improvement_question_detection():
 def test_painpoints_analyse_texts_in_two_processes_matches_one():
     texts = ["I waited four hours.", "All good, thanks.", "Nobody answered the phone.", "Lovely.", "It crashed!"]
     assert analyse_texts(texts, "en", n_process=2, batch_size=2) == analyse_texts(texts, "en")
+
+
+def test_painpoints_none_is_empty_and_other_types_are_input_errors():
+    assert analyse_text(None, "en") == []
+    with pytest.raises(InputError, match="must be a string"):
+        analyse_texts(["ok", 3.5], "es")
