@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 CHROMIUM = os.environ.get("RECORRIDO_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-CHART = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
+CHART = '[data-testid="stMain"] [data-testid="stImage"] img'  # the journey map, drawn
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "database_url", "get_repository", "repository", "nlp_pipeline", "project_tables",
-    "journey_report", "weighted_report", "redacted", "chart_spec", "upload_preview", "report_sheets",
+    "journey_report", "weighted_report", "redacted", "chart_spec", "upload_preview", "report_sheets", "chart_svg",
 ]
 
 
@@ -159,6 +159,15 @@ def chart_spec(url: str | None, project: str, revision, view: str, lang: str,
     tables = project_tables(url, project, revision, False)
     return backend.build_chart(view, report, tables, lang=lang, segment=segment,
                                channels=list(channels)).to_dict()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def chart_svg(url: str | None, project: str, revision, view: str, lang: str, segment: str | None = None,
+              channels: tuple[str, ...] = (), weights: tuple[tuple[str, float], ...] | None = None) -> str:
+    """The view as SVG (vl-convert): the whole diagram scaled to the screen, text stays sharp."""
+    from journeys.export import chart_to_svg
+
+    return chart_to_svg(chart_spec(url, project, revision, view, lang, segment, channels, weights))
 
 
 def _nonempty(df):

@@ -250,7 +250,8 @@ def test_app_journey_draws_the_map_and_drills_down_to_quotes(open_app, workshop)
 
     at = open_app("journey", project=workshop)
     assert not at.exception and not at.error, [e.value for e in at.error]
-    charts = at.get("vega_lite_chart")
+    assert len(at.get("image")) == 1                # the whole diagram, fitted to the screen
+    charts = at.get("vega_lite_chart")              # and its interactive version
     assert len(charts) == 1
     from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 

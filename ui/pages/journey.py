@@ -31,8 +31,11 @@ VIEWS = {"map": "journey_tab_map", "blueprint": "journey_tab_blueprint", "graph"
 view = st.segmented_control(t("journey_view"), list(VIEWS), key="j_view", format_func=lambda v: t(VIEWS[v]),
                             default="map", label_visibility="collapsed") or "map"
 with user_errors():  # only the chosen view is built: the others cost nothing until asked for
-    spec = cached.chart_spec(url, project, revision, view, lang, segment, chosen, tuple(sorted(weights().items())))
-    st.vega_lite_chart(spec, width="content", key=f"chart_{view}")
+    args = (url, project, revision, view, lang, segment, chosen, tuple(sorted(weights().items())))
+    # the whole diagram fitted to the screen (a pixel-laid-out chart wider than the page would be cut)
+    st.image(cached.chart_svg(*args), width="stretch")
+    with st.expander(t("journey_interactive")):
+        st.vega_lite_chart(cached.chart_spec(*args), theme=None, width="content", key=f"chart_{view}")
 
 st.subheader(t("journey_drill"))
 names = {str(r["step_id"]): f"{r['step_id']} · {r['step']}" for r in steps.to_dict("records")}
