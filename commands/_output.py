@@ -17,7 +17,7 @@ from pathlib import Path
 from research.errors import InputError
 from research.guards import neutralise_formula
 
-__all__ = ["add_output_arguments", "write_records", "write_json", "to_jsonable"]
+__all__ = ["add_output_arguments", "write_records", "write_json", "write_sheets", "to_jsonable"]
 
 
 def add_output_arguments(parser, formats=("json", "jsonl", "csv", "xlsx"), default="json") -> None:
@@ -94,43 +94,61 @@ def write_records(records: Iterable[dict], fmt: str, out: str | None = None,
             w = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
             w.writeheader()
             for r in records:
-                w.writerow({k: _csv_cell(r.get(k)) for k in columns})
+                w.writerow({k: _cell(r.get(k)) for k in columns})
         finally:
             if close:
                 fh.close()
     elif fmt == "xlsx":
-        _write_xlsx(records, columns, out, sheet)
+        write_sheets({sheet: records}, out, columns={sheet: columns})
     else:  # pragma: no cover - argparse restricts choices
         raise InputError(f"unknown format {fmt}", "use json, jsonl, csv or xlsx", file="command line")
     return len(records)
 
 
-def _csv_cell(v):
+def _cell(v, limit: int | None = None):
+    """A csv/xlsx cell: lists and dicts as JSON, text cut at ``limit`` characters, formulas neutralised."""
     if isinstance(v, (list, dict)):
         v = json.dumps(v, ensure_ascii=False)
+    if limit is not None and isinstance(v, str) and len(v) > limit:
+        v = v[:limit] + "…"
     return neutralise_formula(v)
 
 
-def _write_xlsx(records, columns, out, sheet):
+_XLSX_CELL_LIMIT = 32000  # Excel's cell limit is 32,767 characters
+
+
+def write_sheets(sheets: dict[str, list[dict]], out: str | None = None,
+                 columns: dict[str, list[str]] | None = None) -> None:
+    """Write an Excel workbook with one sheet per entry of ``sheets`` (name -> records).
+
+    A sheet's columns are ``columns[name]`` when given, else every key of its records in order of
+    appearance (``(none)`` when it has no record). Header and text cells are neutralised against
+    formulas, lists and dicts written as JSON, cells cut at 32,000 characters; the header row is
+    frozen and filtered. ``out=None`` writes the bytes to standard output.
+    """
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = sheet[:31]
-    ws.append(columns)
-    for r in records:
-        ws.append([_csv_cell(r.get(k)) for k in columns])
-    ws.freeze_panes = "A2"
-    if records:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(records) + 1}"
+    wb.remove(wb.active)
+    for name, records in sheets.items():
+        ws = wb.create_sheet(name[:31])
+        cols = (columns or {}).get(name)
+        if cols is None:
+            cols = list(dict.fromkeys(k for r in records for k in r)) or ["(none)"]
+        ws.append([neutralise_formula(c) for c in cols])
+        for r in records:
+            ws.append([_cell(r.get(c), _XLSX_CELL_LIMIT) for c in cols])
+        ws.freeze_panes = "A2"
+        if records:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(records) + 1}"
     if out is None:
         buf = io.BytesIO()
         wb.save(buf)
         sys.stdout.buffer.write(buf.getvalue())
-    else:
-        try:
-            wb.save(Path(out))
-        except OSError as exc:
-            raise InputError(f"cannot write the output ({exc.strerror})", "choose another --out path",
-                             file=out) from None
+        return
+    try:
+        wb.save(Path(out))
+    except OSError as exc:
+        raise InputError(f"cannot write the output ({exc.strerror})", "choose another --out path",
+                         file=out) from None

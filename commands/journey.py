@@ -19,16 +19,14 @@ per section (``--format xlsx``; text cells neutralised against formulas).
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 from pathlib import Path
 
 import pandas as pd
 
-from commands._output import add_output_arguments, write_json
+from commands._output import add_output_arguments, write_json, write_sheets
 from research.errors import InputError
-from research.guards import check_size, neutralise_formula
+from research.guards import check_size
 
 __all__ = ["NAME", "HELP", "add_arguments", "run", "read_painpoints", "read_narrated"]
 
@@ -173,41 +171,7 @@ def run(args) -> int:
     report = journey_report(tables["steps"], tables["events"], tables["pain_points"], tables["narrated"],
                             tables["participants"], segment=args.segment, weights=weights)
     if args.format == "xlsx":
-        _write_xlsx(report_sheets(report), args.out)
+        write_sheets(report_sheets(report), args.out)
     else:
         write_json(report, args.out)
     return 0
-
-
-def _cell(v):
-    if isinstance(v, (list, dict)):
-        v = json.dumps(v, ensure_ascii=False)
-    if isinstance(v, str) and len(v) > 32000:  # Excel's cell limit is 32,767 characters
-        v = v[:32000] + "…"
-    return neutralise_formula(v)
-
-
-def _write_xlsx(sheets: dict, out: str | None) -> None:
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, records in sheets.items():
-        ws = wb.create_sheet(name[:31])
-        columns = list(dict.fromkeys(k for r in records for k in r)) or ["(none)"]
-        ws.append([neutralise_formula(c) for c in columns])
-        for r in records:
-            ws.append([_cell(r.get(c)) for c in columns])
-        ws.freeze_panes = "A2"
-        if records:
-            ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(records) + 1}"
-    if out is None:
-        buf = io.BytesIO()
-        wb.save(buf)
-        sys.stdout.buffer.write(buf.getvalue())
-        return
-    try:
-        wb.save(Path(out))
-    except OSError as exc:
-        raise InputError(f"cannot write the output ({exc.strerror})", "choose another --out path", file=out) from None
