@@ -299,6 +299,35 @@ def b_long_turn(p: Path):
         fh.write("\n")
 
 
+def b_edit_part(maker: Callable[[], bytes], part: str, edit: Callable[[str], str]):
+    """An Office file whose ``part`` is rewritten by ``edit`` (text in, text out)."""
+    def build(p: Path):
+        data = maker()
+        parts = dict(_members(data))
+        _rezip(p, data, replace={part: edit(parts[part].decode("utf-8")).encode("utf-8")})
+    return build
+
+
+def _rows_beyond_excel(xml: str) -> str:
+    import re
+    return re.sub(r'(<row r=")(\d+)"', lambda m: f'{m.group(1)}{int(m.group(2)) + 2_000_000}"',
+                  re.sub(r'(<c r="[A-Z]+)(\d+)"', lambda m: f'{m.group(1)}{int(m.group(2)) + 2_000_000}"', xml))
+
+
+def _bad_shared_index(xml: str) -> str:
+    i = xml.index('t="inlineStr"><is><t>Ana</t></is>')
+    return xml[:i] + 't="s"><v>999999</v>' + xml[i + len('t="inlineStr"><is><t>Ana</t></is>'):]
+
+
+def b_truncated_parquet(p: Path):
+    import pandas as pd
+    buf = io.BytesIO()
+    pd.DataFrame({"case_id": ["c1", "c2"] * 50, "activity": ["A", "B"] * 50,
+                  "timestamp": ["2024-01-01"] * 100}).to_parquet(buf)
+    data = buf.getvalue()
+    p.write_bytes(data[: len(data) - 40])
+
+
 def b_nested_zip(p: Path):
     inner = _xlsx_bytes()
     buf = io.BytesIO()
@@ -739,6 +768,28 @@ CASES: list[Case] = [
     Case("txt_colon_flood", "colons.txt", _w(("a" * 40 + ":") * 200_000 + "\n"), T, "either"),
     Case("transcript_as_eventlog", "interview_log.csv", _w(TRANSCRIPT_CSV), E, "error", kind="eventlog"),
     Case("eventlog_as_transcript", "log_as_interview.csv", _w(EVENTLOG_CSV), ("utterances",), "error"),
+    Case("xlsx_sheet_xml_not_well_formed", "badxml.xlsx",
+         b_edit_part(_xlsx_bytes, "xl/worksheets/sheet1.xml", lambda x: x.replace("</sheetData>", "<row><c>", 1)),
+         T, "error"),
+    Case("xlsx_rows_beyond_excel", "rows.xlsx", b_edit_part(_xlsx_bytes, "xl/worksheets/sheet1.xml", _rows_beyond_excel),
+         T, "either"),
+    Case("xlsx_bad_cell_refs", "refs.xlsx",
+         b_edit_part(_xlsx_bytes, "xl/worksheets/sheet1.xml", lambda x: x.replace('r="A2"', 'r="ZZZZZZ0"', 1)),
+         T, "either"),
+    Case("xlsx_shared_string_out_of_range", "sst.xlsx",
+         b_edit_part(_xlsx_bytes, "xl/worksheets/sheet1.xml", _bad_shared_index), T, "either"),
+    Case("xlsx_workbook_names_missing_sheet", "nosheet.xlsx",
+         b_edit_part(_xlsx_bytes, "xl/_rels/workbook.xml.rels",
+                     lambda x: x.replace("worksheets/sheet1.xml", "worksheets/missing.xml")), T, "error"),
+    Case("docx_document_not_well_formed", "badxml.docx",
+         b_edit_part(_docx_bytes, "word/document.xml", lambda x: x.replace("</w:body>", "<w:p><w:r>", 1)), T, "error"),
+    Case("parquet_truncated", "cut.parquet", b_truncated_parquet, E, "error", kind="eventlog"),
+    Case("xes_utf16", "utf16.xes", lambda p: p.write_bytes(_xes().replace('encoding="UTF-8"', 'encoding="UTF-16"')
+                                                           .encode("utf-16")), E, "either", kind="eventlog"),
+    Case("xes_events_without_timestamps", "nots.xes",
+         lambda p: p.write_text(_xes(events_xml='<trace><string key="concept:name" value="c1"/><event>'
+                                                '<string key="concept:name" value="A"/></event></trace>')),
+         E, "error", kind="eventlog"),
     Case("steps_complete_graph_40", "dense_steps.csv", b_complete_steps(40), S, "either", kind="steps",
          notes="40 steps, each listing the 39 others as next steps: simple-cycle enumeration explodes"),
     Case("steps_semicolon_lists", "semicolon_steps.csv", b_complete_steps(6, sep=";"), S, "ok", kind="steps",

@@ -141,3 +141,47 @@ def test_hostile_files_real_interpreter_agrees(name, run_cli, hostile_corpus, fo
     forked = forkserver.run(["utterances", path, "--format", "jsonl"])
     assert (real.returncode, real.stderr.strip()) == (forked.rc, forked.stderr.strip())
     assert real.stdout == forked.stdout
+
+
+# Hostile command lines: each must end in exit 0, or exit 2 with the one-line error (never exit 1).
+# {f} is a good transcript CSV, {tmp} the test's folder.
+ARGUMENT_CASES = [
+    ("out_missing_folder", ["utterances", "{f}", "--out", "{tmp}/no/such/folder/o.jsonl"], 2, None),
+    ("out_is_a_folder", ["utterances", "{f}", "--out", "{tmp}"], 2, None),
+    ("out_device_full", ["utterances", "{f}", "--out", "/dev/full"], 2,
+     "exit 1, internal error: OSError [Errno 28] No space left on device (writing --out)"),
+    ("map_unknown_field", ["utterances", "{f}", "--map", "Texto=bogus"], 2, None),
+    ("map_empty_sides", ["utterances", "{f}", "--map", "="], 2, None),
+    ("kind_unknown", ["import", "{f}", "--kind", "bogus", "--db", "sqlite:///{tmp}/x.db"], 2, None),
+    ("db_unknown_scheme", ["import", "{f}", "--db", "bogus://x"], 2, None),
+    ("db_refused_connection", ["import", "{f}", "--db", "postgresql://u@127.0.0.1:1/x"], 2, None),
+    ("db_is_not_a_database", ["import", "{f}", "--db", "sqlite:///{tmp}/not_a_db.db"], 2,
+     "exit 1, internal error: sqlalchemy DatabaseError '(sqlite3.DatabaseError) file is not a database' "
+     "(--db pointing at a file that is not SQLite)"),
+    ("unknown_command", ["frobnicate"], 2, None),
+    ("unknown_option", ["utterances", "{f}", "--bogus"], 2, None),
+    ("no_files", ["utterances"], 2, None),
+    ("discover_mapping_missing_column", ["discover", "{f}", "--case", "Nope"], 2, None),
+    ("same_file_twice", ["import", "{f}", "{f}", "--db", "sqlite:///{tmp}/x.db"], 0, None),
+    ("good_then_missing_file", ["import", "{f}", "{tmp}/missing.csv", "--db", "sqlite:///{tmp}/x.db"], 2, None),
+]
+
+
+def _arg_params():
+    for name, argv, rc, xfail in ARGUMENT_CASES:
+        marks = [pytest.mark.xfail(strict=True, reason=xfail)] if xfail else []
+        yield pytest.param(argv, rc, id=name, marks=marks)
+
+
+@pytest.mark.parametrize(("argv", "expected_rc"), list(_arg_params()))
+def test_hostile_files_command_line_arguments(argv, expected_rc, forkserver, tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text("Entrevista,Hablante,Texto\nE1,Ana,Muy lento, volví tres veces.\n", encoding="utf-8")
+    (tmp_path / "not_a_db.db").write_text("this is not a database\n", encoding="utf-8")
+    res = forkserver.run([a.replace("{f}", str(good)).replace("{tmp}", str(tmp_path)) for a in argv])
+    where = f"{argv}: rc={res.rc} {res.seconds}s\n{res.stderr[-1500:]}"
+    assert not res.timed_out and "Traceback" not in res.stderr, where
+    assert res.rc == expected_rc, where
+    if res.rc == 2:
+        lines = res.stderr.rstrip("\n").split("\n")
+        assert len(lines) == 1 and ERROR_LINE.match(lines[0]), where
