@@ -19,14 +19,8 @@ per section (``--format xlsx``; text cells neutralised against formulas).
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import pandas as pd
-
+from commands._inputs import add_input_arguments, load_inputs, read_narrated, read_painpoints
 from commands._output import add_output_arguments, write_json, write_sheets
-from research.errors import InputError
-from research.guards import check_size
 
 __all__ = ["NAME", "HELP", "add_arguments", "run", "read_painpoints", "read_narrated"]
 
@@ -36,140 +30,15 @@ HELP = "Journey report: touchpoint graph, metrics, priorities, failure demand, c
 
 def add_arguments(parser) -> None:
     """Arguments of ``journey``."""
-    parser.add_argument("--project", metavar="NAME", help="read every table of this stored project")
-    parser.add_argument("--db", metavar="URL", help="repository URL (default DATABASE_URL or sqlite:///recorrido.db)")
-    parser.add_argument("--steps", metavar="FILE", help="steps sheet (.xlsx or .csv)")
-    parser.add_argument("--log", metavar="FILE", help="event log (.csv, .xlsx, .xes, .xes.gz, .parquet)")
-    parser.add_argument("--painpoints", metavar="FILE", help="pain points, the JSONL that `extract` writes")
-    parser.add_argument("--narrated", metavar="FILE", help="narrated journeys (.csv, .xlsx or .jsonl)")
-    parser.add_argument("--participants", metavar="FILE", help="participants table (for segments and reach)")
-    parser.add_argument("--segment", metavar="S", help="only this segment (citizen, business, ...)")
-    parser.add_argument("--weights", metavar="W", help="priority weights, e.g. reach=2,severity=1,delay=1")
+    add_input_arguments(parser, lang=False)
     add_output_arguments(parser, formats=("json", "xlsx"), default="json")
-
-
-def read_painpoints(path: str) -> pd.DataFrame:
-    """Read the JSONL of ``cli.py extract`` into a pain-points table (non-pain sentences dropped).
-
-    Fields ``file, sheet, row, column`` become ``source_file, source_sheet, source_row,
-    source_column``; a missing ``id`` becomes ``<file>:<line>``; ``status`` defaults to
-    ``suggested``.
-    """
-    check_size(path)
-    name = Path(path).name
-    rows = []
-    with open(path, encoding="utf-8-sig") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"not valid JSON ({exc.msg})", "write one JSON object per line",
-                                 file=name, row=n) from None
-            if not isinstance(rec, dict):
-                raise InputError("the line is not a JSON object", "write one {...} object per line",
-                                 file=name, row=n)
-            if rec.get("is_pain") is False or (rec.get("is_pain") is None and not rec.get("category")):
-                continue
-            for a, b in (("file", "source_file"), ("sheet", "source_sheet"), ("row", "source_row"),
-                         ("column", "source_column")):
-                if b not in rec and a in rec:
-                    rec[b] = rec.pop(a)
-            rec.setdefault("id", f"{name}:{n}")
-            rec.setdefault("status", "suggested")
-            rows.append(rec)
-    from research.schema import PAIN_POINT_COLUMNS, conform
-
-    return conform(pd.DataFrame(rows), "pain_points") if rows else pd.DataFrame(columns=list(PAIN_POINT_COLUMNS))
-
-
-def read_narrated(path: str) -> pd.DataFrame:
-    """Read narrated journeys from csv, xlsx or jsonl (columns ``research.schema.NARRATED_COLUMNS``)."""
-    check_size(path)
-    p = Path(path)
-    suffix = p.suffix.lower()
-    try:
-        if suffix in (".jsonl", ".ndjson"):
-            df = pd.read_json(p, lines=True, dtype=False)
-        elif suffix == ".json":
-            df = pd.DataFrame(json.loads(p.read_text(encoding="utf-8-sig")))
-        elif suffix in (".xlsx", ".xlsm"):
-            from research.guards import check_zip_archive
-
-            check_zip_archive(p, p.name)
-            df = pd.read_excel(p, engine="calamine", dtype=object)
-        else:
-            df = pd.read_csv(p, dtype=str, encoding="utf-8-sig", sep=None, engine="python")
-    except InputError:
-        raise
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read narrated journeys ({' '.join(str(exc).split())[:120]})",
-                         "give a .csv, .xlsx or .jsonl with interview_id, position, step_id", file=p.name) from None
-    df.columns = [str(c).strip().lower() for c in df.columns]
-    if "step_id" not in df.columns or not ({"interview_id", "participant_id"} & set(df.columns)):
-        raise InputError("narrated journeys need step_id and interview_id (or participant_id) columns",
-                         "add them (one row per step mentioned, with its position)", file=p.name)
-    if "position" not in df.columns:
-        df["position"] = range(1, len(df) + 1)
-    return df
-
-
-def _tables_from_project(args) -> dict:
-    from research.repository import Repository  # another engineer's module; lazy on purpose
-
-    repo = Repository(args.db)
-    if args.project == "demo":
-        try:
-            from research.demo import ensure_demo
-        except ModuleNotFoundError:
-            pass
-        else:
-            ensure_demo(repo)
-    t = repo.tables(args.project)
-    if not len(t.get("steps", [])) and not len(t.get("events", [])):
-        raise InputError("the project has no steps and no event log", "import a steps sheet or a log first",
-                         file=f"project {args.project!r}")
-    return {"steps": t.get("steps"), "events": t.get("events"), "pain_points": t.get("pain_points"),
-            "narrated": t.get("narrated"), "participants": t.get("participants")}
-
-
-def _tables_from_files(args) -> dict:
-    out = {"steps": None, "events": None, "pain_points": None, "narrated": None, "participants": None}
-    if args.steps:
-        from journeys.steps import read_steps
-
-        out["steps"] = read_steps(args.steps).tables["steps"]
-    if args.log:
-        from journeys.eventlog import read_eventlog
-
-        out["events"] = read_eventlog(args.log).tables["events"]
-    if args.painpoints:
-        out["pain_points"] = read_painpoints(args.painpoints)
-    if args.narrated:
-        out["narrated"] = read_narrated(args.narrated)
-    if args.participants:
-        from research.readers import read_file
-
-        out["participants"] = read_file(args.participants, kind="participants").tables["participants"]
-    return out
 
 
 def run(args) -> int:
     """Read the inputs, build the report, print it."""
-    from journeys.analysis import journey_report, report_sheets
-    from journeys.priorities import parse_weights
+    from journeys.analysis import report_sheets
 
-    weights = parse_weights(args.weights) if args.weights else None
-    if args.project and (args.steps or args.log or args.painpoints or args.narrated or args.participants):
-        raise InputError("--project cannot be combined with input files",
-                         "use either --project NAME or --steps/--log/... files", file="command line")
-    if not args.project and not args.steps and not args.log:
-        raise InputError("nothing to analyse", "give --project NAME, --steps FILE, --log FILE or both files",
-                         file="command line")
-    tables = _tables_from_project(args) if args.project else _tables_from_files(args)
-    report = journey_report(tables["steps"], tables["events"], tables["pain_points"], tables["narrated"],
-                            tables["participants"], segment=args.segment, weights=weights)
+    _, report = load_inputs(args, verb="analyse")
     if args.format == "xlsx":
         write_sheets(report_sheets(report), args.out)
     else:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from commands.diagram import add_input_arguments, load_inputs
+from commands._inputs import add_input_arguments, load_inputs
 from research.errors import InputError
 
 __all__ = ["NAME", "HELP", "add_arguments", "run"]
