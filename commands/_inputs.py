@@ -4,7 +4,8 @@ Either a stored project (``--project NAME [--db URL]``) or files: ``--steps FILE
 :func:`journeys.steps.read_steps`), ``--log FILE`` (event log, :func:`journeys.eventlog.read_eventlog`),
 ``--painpoints FILE.jsonl`` (what ``cli.py extract`` writes), ``--narrated FILE`` (csv/xlsx/jsonl with
 ``interview_id, participant_id, position, step_id, channel``), ``--participants FILE``
-(:func:`research.readers.read_file`).
+(:func:`research.readers.read_file`). :func:`read_jsonl` is also used for the feedback lines of
+``extract`` and ``redact``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pandas as pd
 from research.errors import InputError
 from research.guards import check_size
 
-__all__ = ["add_input_arguments", "read_painpoints", "read_narrated", "tables_from_project",
+__all__ = ["add_input_arguments", "read_jsonl", "read_painpoints", "read_narrated", "tables_from_project",
            "tables_from_files", "load_inputs"]
 
 #: The input options that name files (``--project`` cannot be combined with any of them).
@@ -39,6 +40,31 @@ def add_input_arguments(parser, *, lang: bool = True) -> None:
         parser.add_argument("--lang", choices=("es", "en"), default="es", help="language of the words (default es)")
 
 
+def read_jsonl(path: str | Path) -> list[tuple[int, object]]:
+    """``(line number, value)`` of every non-blank line of a UTF-8 JSON-lines file.
+
+    Raises ``InputError`` (file, row) on a line that is not valid JSON, and when the file is not UTF-8
+    text. Checking what each value holds is the caller's job.
+    """
+    path = Path(path)
+    check_size(path)
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            lines = fh.readlines()  # lines end at \n or \r only: U+2028 may stand inside a JSON string
+    except UnicodeDecodeError:
+        raise InputError("the file is not UTF-8 text", "save it as UTF-8 JSON lines", file=path.name) from None
+    out = []
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            out.append((n, json.loads(line)))
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not valid JSON ({exc.msg})", "write one JSON object per line",
+                             file=path.name, row=n) from None
+    return out
+
+
 def read_painpoints(path: str) -> pd.DataFrame:
     """Read the JSONL of ``cli.py extract`` into a pain-points table (non-pain sentences dropped).
 
@@ -46,30 +72,21 @@ def read_painpoints(path: str) -> pd.DataFrame:
     source_column``; a missing ``id`` becomes ``<file>:<line>``; ``status`` defaults to
     ``suggested``.
     """
-    check_size(path)
     name = Path(path).name
     rows = []
-    with open(path, encoding="utf-8-sig") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"not valid JSON ({exc.msg})", "write one JSON object per line",
-                                 file=name, row=n) from None
-            if not isinstance(rec, dict):
-                raise InputError("the line is not a JSON object", "write one {...} object per line",
-                                 file=name, row=n)
-            if rec.get("is_pain") is False or (rec.get("is_pain") is None and not rec.get("category")):
-                continue
-            for a, b in (("file", "source_file"), ("sheet", "source_sheet"), ("row", "source_row"),
-                         ("column", "source_column")):
-                if b not in rec and a in rec:
-                    rec[b] = rec.pop(a)
-            rec.setdefault("id", f"{name}:{n}")
-            rec.setdefault("status", "suggested")
-            rows.append(rec)
+    for n, rec in read_jsonl(path):
+        if not isinstance(rec, dict):
+            raise InputError("the line is not a JSON object", "write one {...} object per line",
+                             file=name, row=n)
+        if rec.get("is_pain") is False or (rec.get("is_pain") is None and not rec.get("category")):
+            continue
+        for a, b in (("file", "source_file"), ("sheet", "source_sheet"), ("row", "source_row"),
+                     ("column", "source_column")):
+            if b not in rec and a in rec:
+                rec[b] = rec.pop(a)
+        rec.setdefault("id", f"{name}:{n}")
+        rec.setdefault("status", "suggested")
+        rows.append(rec)
     from research.schema import PAIN_POINT_COLUMNS, conform
 
     return conform(pd.DataFrame(rows), "pain_points") if rows else pd.DataFrame(columns=list(PAIN_POINT_COLUMNS))

@@ -3,13 +3,12 @@ feedback files (one participant utterance per line), steps sheets, or a stored p
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
+from commands._inputs import read_jsonl
 from research.errors import InputError
-from research.guards import check_size
 from research.schema import UTTERANCE_COLUMNS, conform
 
 __all__ = ["read_utterances", "read_jsonl_utterances", "read_steps_file", "project_tables", "LOCATION"]
@@ -25,20 +24,8 @@ def read_jsonl_utterances(path: str | Path) -> pd.DataFrame:
     the line's ``id`` (else ``<file stem>:<line>``).
     """
     path = Path(path)
-    check_size(path)
     rows = []
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except UnicodeDecodeError:
-        raise InputError("the file is not UTF-8 text", "save it as UTF-8 JSON lines", file=path.name) from None
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON ({exc.msg})", "write one JSON object per line",
-                             file=path.name, row=n) from None
+    for n, rec in read_jsonl(path):
         if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
             raise InputError("the line has no \"text\" field", "give each line a \"text\" string",
                              file=path.name, row=n)
