@@ -3,6 +3,7 @@
 Usage::
 
     .venv/bin/python bench/nlp_speed.py [--repeat 3] [--limit 4000]
+    .venv/bin/python bench/nlp_speed.py --check ORIGINAL_ROOT [--limit 3000]
 
 For each language it takes the texts of the labelled development sets in
 ``../shared/data/feedback`` (read at run time, never stored), counts their words with
@@ -16,12 +17,20 @@ For each language it takes the texts of the labelled development sets in
 with the ratios extraction / bare (target >= 0.40) and 2 processes / 1 process. Each figure is
 the best of ``--repeat`` runs (the machine is shared; the best run is the least disturbed);
 single-process figures are CPU time of this process, the 2-process speed-up is wall time.
+
+``--check ORIGINAL_ROOT`` verifies that an optimisation changed nothing: ``ORIGINAL_ROOT`` is a
+folder holding an older copy of the ``nlp`` package (e.g. the original ``pipeline.py`` and
+``painpoints.py`` next to symlinks to today's other modules). ``analyse_texts`` runs in two
+subprocesses, one importing ``nlp`` from ``ORIGINAL_ROOT`` and one from this repository, on the
+same texts (every seventh with an improvement question as context), single process, with
+``n_process=2`` and text by text (``analyse_text``, first 500); every record must be identical. Exit 1 on any difference.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -62,15 +71,66 @@ def best_time(fn, repeat: int, clock=time.process_time) -> float:
     return best
 
 
+QUESTIONS = {"en": "What could we do better?", "es": "¿Qué podríamos mejorar?"}
+
+_CHECK_CHILD = """
+import json, sys
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+import nlp.painpoints as pp
+sys.path.insert(0, sys.argv[2] + '/bench')
+from nlp_speed import check_inputs
+assert pp.__file__.startswith(sys.argv[1]), pp.__file__
+out = {}
+for lang in ('en', 'es'):
+    texts, ctx = check_inputs(lang, int(sys.argv[3]))
+    out[lang] = pp.analyse_texts(texts, lang, contexts=ctx)
+    out[lang + '/2'] = pp.analyse_texts(texts, lang, contexts=ctx, n_process=2, batch_size=500)
+    out[lang + '/1'] = [pp.analyse_text(t, lang, context=c) for t, c in zip(texts[:500], ctx[:500])]
+json.dump(out, sys.stdout)
+"""
+
+
+def check_inputs(lang: str, limit: int) -> tuple[list[str], list[str | None]]:
+    """Texts of the identity check and their contexts (every seventh asks for improvements)."""
+    texts = load_texts(lang, limit)
+    return texts, [QUESTIONS[lang] if i % 7 == 3 else None for i in range(len(texts))]
+
+
+def check(original: Path, limit: int) -> int:
+    """Compare ``analyse_texts`` of the ``nlp`` package in ``original`` with this repository's."""
+    results = []
+    for root in (original, ROOT):
+        proc = subprocess.run([sys.executable, "-c", _CHECK_CHILD, str(root), str(ROOT), str(limit)],
+                              capture_output=True, text=True, check=False)
+        if proc.returncode:
+            print(proc.stderr, file=sys.stderr)
+            return 2
+        results.append(json.loads(proc.stdout))
+    old, new = results
+    bad = 0
+    for key in old:
+        n_diff = sum(a != b for a, b in zip(old[key], new[key], strict=True))
+        n_sent = sum(map(len, old[key]))
+        print(f"{key:5} texts {len(old[key]):5d} sentences {n_sent:6d} "
+              f"pains {sum(r['is_pain'] for rows in old[key] for r in rows):5d} differing texts {n_diff}")
+        bad += n_diff
+    print("IDENTICAL" if not bad else "DIFFERENT")
+    return 1 if bad else 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--limit", type=int, default=4000, help="texts per language")
     parser.add_argument("--no-multiprocess", action="store_true", help="skip the n_process=2 run")
+    parser.add_argument("--check", metavar="ORIGINAL_ROOT", type=Path,
+                        help="compare results with the nlp package under this folder instead of timing")
     args = parser.parse_args(argv)
     if not FEEDBACK.is_dir():
         print(f"{FEEDBACK} not found", file=sys.stderr)
         return 2
+    if args.check:
+        return check(args.check, args.limit)
     print(f"{'lang':4} {'texts':>6} {'words':>8} {'bare w/s':>10} {'extract w/s':>12} {'ratio':>6} "
           f"{'2-proc w/s':>11} {'speed-up':>8}")
     for lang in ("en", "es"):

@@ -6,10 +6,11 @@ The work is done by the spaCy component of :mod:`nlp.components` inside the pipe
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 
 from nlp.components import CONTEXT_KEY, SENTENCES_KEY
-from nlp.pipeline import get_nlp
+from nlp.pipeline import _preprocessor, get_nlp
 from research.errors import InputError
 
 __all__ = ["analyse_text", "analyse_texts", "is_pain_text"]
@@ -114,14 +115,37 @@ def analyse_texts(texts: Iterable[str], lang: str, *, contexts: Iterable[str | N
         raise ValueError("contexts must have one entry per text")
     if n_process > 1 and len(texts) > batch_size:
         return _analyse_in_processes(texts, ctx, lang, n_process, batch_size)
-    docs = []
-    for text, c in zip(texts, ctx, strict=True):
-        doc = nlp.make_doc(text)
-        if c:
-            doc.user_data[CONTEXT_KEY] = c
-        docs.append(doc)
-    return [_records(doc, text) for doc, text in
-            zip(nlp.pipe(docs, n_process=n_process, batch_size=batch_size), texts, strict=True)]
+    prepare = _preprocessor(nlp)
+    if prepare is None or n_process > 1:
+        docs = []
+        for text, c in zip(texts, ctx, strict=True):
+            doc = nlp.make_doc(text)
+            if c:
+                doc.user_data[CONTEXT_KEY] = c
+            docs.append(doc)
+        return [_records(doc, text) for doc, text in
+                zip(nlp.pipe(docs, n_process=n_process, batch_size=batch_size), texts, strict=True)]
+    # the pipeline by hand, one Doc at a time: sentences and lemmas in one pass, no generator
+    # chain; the garbage collector paused (a Doc makes many objects and no reference cycles
+    # that need collecting mid-batch, while full collections rescan the whole pipeline)
+    make_doc = nlp.make_doc
+    rest = [proc for _name, proc in nlp.pipeline[2:]]
+    out = []
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for text, c in zip(texts, ctx, strict=True):
+            doc = make_doc(text)
+            if c:
+                doc.user_data[CONTEXT_KEY] = c
+            doc = prepare(doc)
+            for proc in rest:
+                doc = proc(doc)
+            out.append(_records(doc, text))
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return out
 
 
 def _analyse_chunk(args) -> list[list[dict]]:

@@ -27,7 +27,7 @@ from functools import cache
 
 import numpy
 import spacy
-from spacy.attrs import IS_LOWER, IS_PUNCT, IS_TITLE, LEMMA, LOWER, ORTH, SENT_START, SPACY
+from spacy.attrs import LEMMA, ORTH, SENT_START, SPACY
 from spacy.errors import Errors
 from spacy.language import Language
 from spacy.pipeline import Lemmatizer
@@ -72,7 +72,7 @@ class SentenceSplitter:
         self.final_abbreviations = {a.lower() for a in final_abbreviations}
         # "Sr." may come as one token or as "Sr" + "."; both are abbreviations
         self.abbreviations = {a.lower() for a in abbreviations} | self.final_abbreviations
-        self._memo: dict[int, int] = {}
+        self._memo: dict[int, tuple] = {}
 
     def _kind(self, text: str) -> int:
         if text.isspace():
@@ -96,26 +96,45 @@ class SentenceSplitter:
             return _ABBR_STEM
         return _WORD
 
+    def _facts(self, orth: int, vocab) -> tuple[int, bool, bool, bool]:
+        """Kind, is lower, is title, is punctuation of a word form (all lexical: memoised)."""
+        lex = vocab[orth]
+        facts = (self._kind(lex.orth_), lex.is_lower, lex.is_title, lex.is_punct)
+        self._memo[orth] = facts
+        return facts
+
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
         if n == 0:
             return doc
-        # one pass over integers (token kinds memoised per word form): Token objects are slow
+        doc.from_array(_SENT_START, self.starts(doc, n).reshape(-1, 1))
+        return doc
+
+    def starts(self, doc: Doc, n: int, rows: list | None = None):
+        """``SENT_START`` of each token (1 or -1) as a uint64 array, without writing it.
+
+        ``rows`` are ``doc.to_array([ORTH, SPACY]).tolist()`` when the caller has them.
+        """
+        # one pass over integers (token facts memoised per word form): Token objects are slow
         strings = doc.vocab.strings
         memo = self._memo
-        rows = doc.to_array([ORTH, IS_LOWER, IS_TITLE, IS_PUNCT, SPACY]).tolist()
-        kinds = []
-        stem = _WORD
-        for orth, _lo, _ti, _pu, ws in rows:
-            k = memo.get(orth)
-            if k is None:
-                k = memo[orth] = self._kind(strings[orth])
-            if stem and k == _TERMINAL_KIND and strings[orth] == ".":
-                k = _FINAL_ABBR if stem == _FINAL_STEM else _ABBR  # "Sr" + "."
-            stem = k if k in (_ABBR_STEM, _FINAL_STEM) and not ws else _WORD
-            kinds.append(k)
-        starts = [-1] * n
-        starts[0] = 1
+        if rows is None:
+            rows = doc.to_array(_ORTH_SPACY).tolist()
+        vocab = doc.vocab
+        facts = [memo.get(orth) or self._facts(orth, vocab) for orth, _ws in rows]
+        kinds = [f[0] for f in facts]
+        out = numpy.full(n, -1, dtype="int64")
+        out[0] = 1
+        # no token that can end a sentence before the last one, and no "¿"/"¡": one sentence
+        if _STARTERS.isdisjoint(kinds[:-1]) and _OPENER not in kinds:
+            return out.view("uint64")
+        if _STEMS.intersection(kinds):
+            stem = _WORD
+            for i, (orth, ws) in enumerate(rows):
+                k = kinds[i]
+                if stem and k == _TERMINAL_KIND and strings[orth] == ".":
+                    k = kinds[i] = _FINAL_ABBR if stem == _FINAL_STEM else _ABBR  # "Sr" + "."
+                stem = k if k in (_ABBR_STEM, _FINAL_STEM) and not ws else _WORD
         prev = kinds[0]  # kind of the last token that is not a space
         prev_i = 0
         newline = prev == _NEWLINE
@@ -124,31 +143,37 @@ class SentenceSplitter:
             if k in (_SPACE, _NEWLINE):
                 newline = newline or k == _NEWLINE
                 continue
-            before_space = kinds[i - 1] in (_SPACE, _NEWLINE)
             if prev in (_SPACE, _NEWLINE):
                 start = False  # only spaces so far
-            elif k in (_TERMINAL_KIND, _ELLIPSIS_KIND, _CLOSER) and not before_space:
+            elif k in _ENDERS and kinds[i - 1] not in (_SPACE, _NEWLINE):
                 start = False  # "!!", '."' stay with their sentence
             elif newline:
                 start = True
             elif prev == _ELLIPSIS_KIND:
-                start = not rows[i][1]
+                start = not facts[i][1]
             elif prev == _TERMINAL_KIND or (
-                    prev == _CLOSER and prev_i >= 1 and kinds[prev_i - 1] in (_TERMINAL_KIND, _ELLIPSIS_KIND)):
+                    prev == _CLOSER and prev_i >= 1 and kinds[prev_i - 1] in _TERMINALS):
                 start = True
             elif prev == _FINAL_ABBR:
-                start = bool(rows[i][2])
-            elif k == _OPENER and not rows[prev_i][3]:
+                start = facts[i][2]
+            elif k == _OPENER and not facts[prev_i][3]:
                 start = True
             else:
                 start = False
             if start:
-                starts[i] = 1
+                out[i] = 1
             prev = k
             prev_i = i
             newline = False
-        doc.from_array([SENT_START], numpy.asarray(starts, dtype="int64").view("uint64").reshape(-1, 1))
-        return doc
+        return out.view("uint64")
+
+
+_SENT_START = [SENT_START]
+_ORTH_SPACY = [ORTH, SPACY]
+_STARTERS = {_NEWLINE, _ELLIPSIS_KIND, _TERMINAL_KIND, _FINAL_ABBR, _CLOSER, _ABBR_STEM, _FINAL_STEM}
+_STEMS = {_ABBR_STEM, _FINAL_STEM}
+_ENDERS = {_TERMINAL_KIND, _ELLIPSIS_KIND, _CLOSER}
+_TERMINALS = {_TERMINAL_KIND, _ELLIPSIS_KIND}
 
 
 @Language.factory(
@@ -187,18 +212,53 @@ class LowercaseLookupLemmatizer(Lemmatizer):
             self._validate_tables(Errors.E1004)
         if not len(doc):
             return doc
-        strings = doc.vocab.strings
-        memo = self._memo
-        orths = doc.to_array([ORTH, LOWER]).tolist()
-        lemmas = []
-        for orth, lower in orths:
-            lemma = memo.get(orth)
-            if lemma is None:
-                lemma = strings.add(self._lemma_text(strings[orth], strings[lower]))
-                memo[orth] = lemma
-            lemmas.append(lemma)
+        lemmas = self.lemma_ids(doc.to_array(ORTH).tolist(), doc.vocab)
         doc.from_array([LEMMA], numpy.asarray(lemmas, dtype="uint64").reshape(-1, 1))
         return doc
+
+    def lemma_ids(self, orths: list[int], vocab) -> list[int]:
+        """The lemma (a string id) of each word form id in ``orths``, memoised per form."""
+        memo = self._memo
+        get = memo.get
+        lemmas = [get(orth) for orth in orths]
+        if None in lemmas:
+            strings = vocab.strings
+            for i, orth in enumerate(orths):
+                if lemmas[i] is None:
+                    lex = vocab[orth]
+                    lemmas[i] = memo[orth] = strings.add(self._lemma_text(lex.orth_, lex.lower_))
+        return lemmas
+
+
+def _preprocessor(nlp: Language):
+    """``doc -> doc`` doing the work of ``recorrido_sentences`` and ``recorrido_lemmatizer``
+    (same sentence starts, same lemmas) with one ``to_array`` and one ``from_array`` call.
+
+    Used by :func:`nlp.painpoints.analyse_texts`; None when the pipeline's components are not
+    the ones of :func:`make_nlp` (then run the pipeline as it is).
+    """
+    names = nlp.pipe_names
+    if names[:2] != ["recorrido_sentences", "recorrido_lemmatizer"]:
+        return None
+    splitter = nlp.get_pipe("recorrido_sentences")
+    lemmatizer = nlp.get_pipe("recorrido_lemmatizer")
+    if not isinstance(splitter, SentenceSplitter) or not isinstance(lemmatizer, LowercaseLookupLemmatizer):
+        return None
+    if not lemmatizer._validated:
+        lemmatizer._validate_tables(Errors.E1004)
+    starts = splitter.starts
+    lemma_ids = lemmatizer.lemma_ids
+    attrs = [SENT_START, LEMMA]
+
+    def prepare(doc: Doc) -> Doc:
+        n = len(doc)
+        if n:
+            rows = doc.to_array(_ORTH_SPACY)
+            lemmas = numpy.asarray(lemma_ids(rows[:, 0].tolist(), doc.vocab), dtype="uint64")
+            doc.from_array(attrs, numpy.column_stack((starts(doc, n, rows.tolist()), lemmas)))
+        return doc
+
+    return prepare
 
 
 def make_nlp(lang: str, config: dict | None = None) -> Language:
