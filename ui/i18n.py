@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-__all__ = ["LANGUAGES", "STRINGS", "t", "current_lang", "category_label", "column_labels"]
+__all__ = ["LANGUAGES", "STRINGS", "t", "current_lang", "category_label", "column_labels", "channel_label"]
 
 LANGUAGES = {"en": "English", "es": "Español"}
 
@@ -506,6 +506,15 @@ def column_labels(lang: str | None = None) -> dict[str, str]:
     """Table column name -> its header in the current language (for ``column_config``)."""
     table = STRINGS[lang or current_lang()]
     return {k[2:]: v for k, v in table.items() if k.startswith("c_")}
+
+
+def channel_label(channel, lang: str | None = None) -> str:
+    """A channel key (``email``, ``office``…) in the current language, as the diagrams write it."""
+    try:
+        from journeys.diagrams import CHANNEL_LABELS
+    except ImportError:
+        return str(channel)
+    return CHANNEL_LABELS.get(lang or current_lang(), {}).get(str(channel), str(channel))
 
 
 def category_label(category: str | None, lang: str | None = None) -> str:

@@ -11,7 +11,7 @@ from research.errors import ConflictError, RecorridoError
 from research.schema import CATEGORIES, PAIN_STATUSES
 from ui import backend, cached, views
 from ui.common import header, highlight, md_escape, require, require_project
-from ui.i18n import category_label, current_lang, t
+from ui.i18n import category_label, channel_label, current_lang, t
 from ui.state import REDACT, flash
 
 
@@ -97,7 +97,7 @@ def _show_turn(piece: str, lg: str | None) -> str:
 pp = views.with_segment(pp_all, tables.get("participants"))
 labels = {"category": lambda v: category_label(v, lang), "status": _status,
           "lang": lambda v: t(f"lang_{v}") if v in ("en", "es") else v,
-          "step": lambda v: step_names.get(v, v)}
+          "step": lambda v: step_names.get(v, v), "channel": lambda v: channel_label(v, lang)}
 
 with st.expander(t("filters"), expanded=True):
     cols = st.columns(6)
@@ -115,7 +115,7 @@ table = pd.DataFrame({
     t("col_category"): shown["category"].map(lambda v: category_label(v, lang)),
     t("col_severity"): pd.to_numeric(shown["severity"], errors="coerce").round(2),
     t("col_step"): shown["step_id"].map(lambda v: step_names.get(str(v), v) if views.clean(v) else ""),
-    t("col_channel"): shown["channel"].astype(object).where(shown["channel"].notna(), ""),
+    t("col_channel"): [channel_label(c, lang) if views.clean(c) is not None else "" for c in shown["channel"]],
     t("col_segment"): shown["segment"].astype(object).where(shown["segment"].notna(), ""),
     t("col_sentence"): [show(views.quote_of(p, by_key.get(views.utterance_key(p), {}).get("text")),
                              p.get("lang")) for p in shown.to_dict("records")],

@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui import backend, cached, views
 from ui.common import header, md_escape, require, require_project, user_errors
-from ui.i18n import category_label, current_lang, t
+from ui.i18n import category_label, channel_label, current_lang, t
 from ui.state import REDACT, weights
 
 header("journey_title", "journey_intro")
@@ -25,7 +25,8 @@ channels = sorted({str(c) for c in steps["channel"].dropna()})
 c1, c2 = st.columns([1, 2])
 segment = c1.selectbox(t("journey_segment"), ["", *segments], key="j_segment",
                        format_func=lambda s: s or t("all")) or None
-chosen = tuple(c2.multiselect(t("journey_channels"), channels, key="j_channels", placeholder=t("all")))
+chosen = tuple(c2.multiselect(t("journey_channels"), channels, key="j_channels", placeholder=t("all"),
+                              format_func=lambda c: channel_label(c, lang)))
 
 VIEWS = {"map": "journey_tab_map", "blueprint": "journey_tab_blueprint", "graph": "journey_tab_graph"}
 view = st.segmented_control(t("journey_view"), list(VIEWS), key="j_view", format_func=lambda v: t(VIEWS[v]),
