@@ -153,17 +153,30 @@ def _analyse_chunk(args) -> list[list[dict]]:
     return analyse_texts(texts, lang, contexts=contexts)
 
 
-def _analyse_in_processes(texts, contexts, lang, n_process, batch_size) -> list[list[dict]]:
-    """Worker processes that send back plain dicts (spaCy's own ``n_process`` ships every Doc
-    as bytes both ways, which costs more than the analysis). With ``fork`` the workers share
-    the parent's pipeline; elsewhere each builds its own."""
+_POOLS: dict[int, object] = {}
+
+
+def _pool(n_process: int):
+    """The worker pool of ``n_process`` processes, started on first use and kept (a new pool per
+    call costs a fork of the whole process each time). With ``fork`` the workers share the
+    parent's pipelines built so far; a pipeline built later is built once in each worker."""
+    import atexit
     import multiprocessing as mp
 
-    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    pool = _POOLS.get(n_process)
+    if pool is None:
+        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        pool = _POOLS[n_process] = mp.get_context(method).Pool(n_process)
+        atexit.register(pool.terminate)
+    return pool
+
+
+def _analyse_in_processes(texts, contexts, lang, n_process, batch_size) -> list[list[dict]]:
+    """Worker processes that send back plain dicts (spaCy's own ``n_process`` ships every Doc
+    as bytes both ways, which costs more than the analysis)."""
     chunks = [(texts[i:i + batch_size], contexts[i:i + batch_size], lang)
               for i in range(0, len(texts), batch_size)]
-    with mp.get_context(method).Pool(n_process) as pool:
-        parts = pool.map(_analyse_chunk, chunks, chunksize=1)
+    parts = _pool(n_process).map(_analyse_chunk, chunks, chunksize=1)
     return [rows for part in parts for rows in part]
 
 
