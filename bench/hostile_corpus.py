@@ -1,6 +1,7 @@
 """Run the hostile-file corpus (tests/hostile/corpus.py) and print one row per file and command.
 
-Columns: case, command, exit code, wall seconds, peak memory (MB) and the first line of stderr.
+Columns: case, command, exit code, wall seconds, peak memory (MB), stderr line count and the
+last line of stderr (the `error:` line; a traceback, when there is one, comes before it).
 Commands run through the same fork server as the tests (cli imported once, one fork per
 command, 60 s hang detector); ``--real`` runs each one as ``python cli.py ...`` instead, to see
 the start-up cost a user pays. ``-k TEXT`` keeps the cases whose name contains TEXT.
@@ -83,8 +84,8 @@ def main() -> None:
                     secs = round(time.monotonic() - t0, 3)
                     mem = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)  # running max
                 lines = err.read_bytes().decode("utf-8", "replace").strip().splitlines()
-                first = lines[0] if lines else ""
-                flag = "" if rc in (0, 2) and len(lines) <= 1 and "Traceback" not in first else "  <-- FAIL"
+                first = lines[-1] if lines else ""
+                flag = "" if rc in (0, 2) and len(lines) <= 1 else "  <-- FAIL"
                 rows.append((case.name, command, rc, secs, mem, len(lines), first[:110] + flag))
                 out.unlink(missing_ok=True)
                 err.unlink(missing_ok=True)
@@ -93,7 +94,7 @@ def main() -> None:
             server.stdin.close()
             server.wait(timeout=30)
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{'case':32} {'command':18} {'exit':>4} {'sec':>7} {'MB':>7} {'lines':>5}  first line of stderr")
+    print(f"{'case':32} {'command':18} {'exit':>4} {'sec':>7} {'MB':>7} {'lines':>5}  last line of stderr")
     for r in rows:
         print(f"{r[0]:32} {r[1]:18} {r[2]!s:>4} {r[3]:7.2f} {r[4]:7.1f} {r[5]:5d}  {r[6]}")
     bad = [r for r in rows if r[6].endswith("<-- FAIL")]
