@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = None
     try:
         args = build_parser().parse_args(argv)
         return int(args._run(args) or 0)
@@ -57,6 +58,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # the disk is full, a path is not writable...: the user's environment, not a bug
+        where = exc.filename or getattr(args, "out", None) or "output"
+        print(f"error: {where}: {exc.strerror or exc} — check the path, its permissions and the free disk space",
+              file=sys.stderr)
+        return 2
     except Exception as exc:  # a genuine fault: one line by default, the traceback on request
         if os.environ.get("RECORRIDO_DEBUG"):
             traceback.print_exc()

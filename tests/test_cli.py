@@ -26,3 +26,10 @@ class _FakeParser:
 
     def parse_args(self, argv):
         return type("A", (), {"_run": staticmethod(self._run)})()
+
+
+def test_cli_unwritable_output_is_one_line_exit_2(tmp_path, capsys):
+    target = tmp_path / "missing-folder" / "out.json"
+    assert cli.main(["projects", "list", "--db", f"sqlite:///{tmp_path / 'x.db'}", "--out", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and "out.json" in err

@@ -148,8 +148,7 @@ def test_hostile_files_real_interpreter_agrees(name, run_cli, hostile_corpus, fo
 ARGUMENT_CASES = [
     ("out_missing_folder", ["utterances", "{f}", "--out", "{tmp}/no/such/folder/o.jsonl"], 2, None),
     ("out_is_a_folder", ["utterances", "{f}", "--out", "{tmp}"], 2, None),
-    ("out_device_full", ["utterances", "{f}", "--out", "/dev/full"], 2,
-     "exit 1, internal error: OSError [Errno 28] No space left on device (writing --out)"),
+    ("out_device_full", ["utterances", "{f}", "--out", "/dev/full"], 2, None),
     ("map_unknown_field", ["utterances", "{f}", "--map", "Texto=bogus"], 2, None),
     ("map_empty_sides", ["utterances", "{f}", "--map", "="], 2, None),
     ("kind_unknown", ["import", "{f}", "--kind", "bogus", "--db", "sqlite:///{tmp}/x.db"], 2, None),
