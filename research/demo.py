@@ -163,18 +163,21 @@ def _derive(repo, project: str, out: dict) -> None:
     try:
         from nlp.extract import extract_pain_points
     except ImportError as exc:
-        note = f"pain-point suggestions skipped: nlp.extract is not available ({exc})"
-        log.info(note)
-        out["notes"].append(note)
+        _note_skipped(out, "pain-point suggestions", "nlp.extract", exc)
     else:
         pains = extract_pain_points(utterances, steps if len(steps) else None)
         out["pain_points"] = repo.save_suggestions(project, pains)["added"]
     try:
         from nlp.narrated import narrated_journeys
     except ImportError as exc:
-        note = f"narrated journeys skipped: nlp.narrated is not available ({exc})"
-        log.info(note)
-        out["notes"].append(note)
+        _note_skipped(out, "narrated journeys", "nlp.narrated", exc)
     else:
         if len(steps):
             out["narrated"] = repo.save_narrated(project, narrated_journeys(utterances, steps))
+
+
+def _note_skipped(out: dict, what: str, module: str, exc: ImportError) -> None:
+    """Log and keep in ``out["notes"]`` that ``what`` was not derived because ``module`` is missing."""
+    note = f"{what} skipped: {module} is not available ({exc})"
+    log.info(note)
+    out["notes"].append(note)
