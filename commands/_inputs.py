@@ -62,6 +62,9 @@ def read_jsonl(path: str | Path) -> list[tuple[int, object]]:
         except json.JSONDecodeError as exc:
             raise InputError(f"not valid JSON ({exc.msg})", "write one JSON object per line",
                              file=path.name, row=n) from None
+        except RecursionError:  # hostile nesting: json.loads recurses once per level
+            raise InputError("the JSON is nested too deeply", "write flat JSON objects, one per line",
+                             file=path.name, row=n) from None
     return out
 
 

@@ -27,8 +27,6 @@ _DAYFIRST_WARNING = ("exit 2 but stderr has 3 lines: pandas UserWarning 'Parsing
                      "when dayfirst=True' from journeys/eventlog.py:344 printed before the error line")
 _NO_AGENCY = ("exit 1, internal error: KeyError 'u_agency' in journeys/metrics.py agency_handoffs "
               "(journey --log on a log with a single event)")
-_DEEP_JSON = ("exit 1, internal error: RecursionError from json.loads on a line nested 200,000 deep "
-              "(only JSONDecodeError is caught)")
 XFAIL: dict[tuple[str, str], str] = {
     ("zip_bomb_lying_xlsx", "utterances"): _LYING_ZIP,
     ("zip_bomb_lying_xlsx", "import"): _LYING_ZIP,
@@ -41,10 +39,6 @@ XFAIL: dict[tuple[str, str], str] = {
     ("eventlog_out_of_range_dates", "journey_log"): _DAYFIRST_WARNING,
     ("eventlog_one_event", "journey_log"): _NO_AGENCY,
     ("xes_deep_nesting", "journey_log"): _NO_AGENCY,
-    ("jsonl_deep_nesting", "extract"): _DEEP_JSON + " in commands/_research_input.py read_jsonl_utterances",
-    ("jsonl_deep_nesting", "journey_painpoints"): _DEEP_JSON + " in commands/journey.py read_painpoints",
-    ("jsonl_binary", "journey_painpoints"): ("exit 1, internal error: UnicodeDecodeError in commands/journey.py "
-                                             "read_painpoints (binary file given as --painpoints)"),
     ("steps_semicolon_lists", "import"): ("exit 2 with a wrong diagnosis: the delimiter sniffer picks ';' from the "
                                           "quoted next-step lists, so 'missing required column(s) step_id, step "
                                           "(columns found: Step ID,Step,Channel,Next steps)'"),
