@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from research.errors import InputError
-from research.guards import check_ooxml_xml, check_zip_archive
+from research.guards import ZIP_DAMAGE_ERRORS, check_ooxml_xml, check_zip_archive, damaged_zip_error
 
 __all__ = ["Sheet", "max_cells", "max_part_bytes", "check_part_sizes", "read_workbook", "sheet_extents"]
 
@@ -169,6 +169,13 @@ def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
 
 def _guard(source, name: str) -> None:
     check_zip_archive(source, name)
+    try:
+        _guard_parts(source, name)
+    except ZIP_DAMAGE_ERRORS:  # a damaged member, or headers that lie about sizes
+        raise damaged_zip_error(name) from None
+
+
+def _guard_parts(source, name: str) -> None:
     data = io.BytesIO(source) if isinstance(source, bytes) else source
     with zipfile.ZipFile(data) as zf:
         names = set(zf.namelist())

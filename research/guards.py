@@ -10,6 +10,7 @@ import gzip
 import io
 import os
 import zipfile
+import zlib
 from pathlib import Path
 
 from research.errors import InputError
@@ -17,7 +18,61 @@ from research.errors import InputError
 __all__ = [
     "max_upload_bytes", "max_expanded_bytes", "check_size", "check_zip_archive",
     "read_gzip_limited", "neutralise_formula", "FORMULA_PREFIXES", "check_ooxml_xml",
+    "ZIP_DAMAGE_ERRORS", "damaged_zip_error", "read_member_limited",
 ]
+
+#: What :mod:`zipfile` raises on a damaged or lying archive (bad CRC, truncated deflate stream...).
+ZIP_DAMAGE_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
+
+
+def damaged_zip_error(name: str) -> InputError:
+    """The one-line error for an Office zip that is damaged or lies in its headers.
+
+    Examples
+    --------
+    >>> str(damaged_zip_error("a.xlsx"))
+    'a.xlsx: the file is damaged or not a real Office file — re-save it from Excel/Word'
+    """
+    return InputError("the file is damaged or not a real Office file", "re-save it from Excel/Word", file=name)
+
+
+def read_member_limited(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit: int | None = None,
+                        keep: int = 64 * 1024) -> bytes:
+    """Read a zip member to its end in 1 MB chunks, counting the bytes actually produced.
+
+    The whole member is decompressed (so a CRC mismatch, i.e. headers that lie about the
+    size, is detected) but only the first ``keep`` bytes are kept in memory. The count is
+    of bytes really read, never the size the header declares.
+
+    Raises
+    ------
+    InputError
+        The member expands past ``limit`` bytes, or the archive is damaged / lies.
+
+    Examples
+    --------
+    >>> buf = io.BytesIO()
+    >>> with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+    ...     z.writestr("a.xml", "<a/>" * 10)
+    >>> zf = zipfile.ZipFile(buf)
+    >>> read_member_limited(zf, zf.getinfo("a.xml"), "t.docx", keep=8)
+    b'<a/><a/>'
+    """
+    limit = max_expanded_bytes() if limit is None else limit
+    head = bytearray()
+    total = 0
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(1 << 20):
+                total += len(chunk)
+                if total > limit:
+                    raise InputError(f"a part of the file ({info.filename}) expands past {limit / 1e6:.0f} MB",
+                                     "check where the file came from; re-save it from Excel or Word", file=name)
+                if len(head) < keep:
+                    head += chunk[: keep - len(head)]
+    except ZIP_DAMAGE_ERRORS:
+        raise damaged_zip_error(name) from None
+    return bytes(head)
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _MAX_RATIO = 200  # compressed -> expanded; real xlsx/docx files stay far below this
@@ -77,6 +132,8 @@ def check_zip_archive(source: str | Path | bytes, name: str, limit: int | None =
             if total > limit or (total > 50 * 1024 * 1024 and total / packed > _MAX_RATIO):
                 raise InputError(f"the file expands to {total / 1e6:.0f} MB, which looks like a zip bomb",
                                  "check where the file came from; re-save it from Excel or Word", file=name)
+    except (zlib.error, EOFError, NotImplementedError):
+        raise damaged_zip_error(name) from None
     except zipfile.BadZipFile:
         if _is_ole(source):
             raise InputError("the workbook is password-protected or in the old binary format",
@@ -89,12 +146,14 @@ def check_ooxml_xml(zf: zipfile.ZipFile, name: str) -> None:
     """Refuse an Office zip whose XML parts declare a DTD or entities (billion laughs, XXE).
 
     Real .xlsx/.docx parts never carry a DOCTYPE, so its presence is refused outright,
-    whatever parser reads the part later. Only the start of each part is read.
+    whatever parser reads the part later. Each part is decompressed to its end in chunks
+    (bounded by the bytes really produced, see :func:`read_member_limited`) so that a zip
+    whose headers lie about a part's size is refused here; only the start is kept.
 
     Raises
     ------
     InputError
-        An XML part declares a DOCTYPE or an ENTITY.
+        An XML part declares a DOCTYPE or an ENTITY, or the zip is damaged / lies about sizes.
 
     Examples
     --------
@@ -108,11 +167,11 @@ def check_ooxml_xml(zf: zipfile.ZipFile, name: str) -> None:
     """
     markers = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"), "<!ENTITY".encode("utf-16-le"),
                "<!DOCTYPE".encode("utf-16-be"), "<!ENTITY".encode("utf-16-be"))
+    limit = max_expanded_bytes()
     for info in zf.infolist():
         if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
             continue
-        with zf.open(info) as fh:
-            head = fh.read(64 * 1024)
+        head = read_member_limited(zf, info, name, limit)
         if any(m in head for m in markers):
             raise InputError(f"the document contains an XML DTD/entity declaration ({info.filename}), "
                              "which Office never writes",

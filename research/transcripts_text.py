@@ -262,22 +262,26 @@ def _docx_lines(path: Path, name: str):
     import zipfile
 
     from research.excel import check_part_sizes
-    from research.guards import check_ooxml_xml, check_zip_archive
+    from research.guards import ZIP_DAMAGE_ERRORS, check_ooxml_xml, check_zip_archive, damaged_zip_error
 
     with open(path, "rb") as fh:
         if fh.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
             raise InputError("the document is password-protected or in the old .doc format",
                              "remove the password (or save it as .docx) and import again", file=name)
     check_zip_archive(path, name)
-    with zipfile.ZipFile(path) as zf:
-        names = set(zf.namelist())
-        if "word/document.xml" not in names:
-            if "xl/workbook.xml" in names:
-                raise InputError("this is an Excel workbook, not a Word document", "rename it to .xlsx", file=name)
-            raise InputError("this zip file is not a Word document",
-                             "check the extension matches the content; save it from Word as .docx", file=name)
-        check_ooxml_xml(zf, name)
-        check_part_sizes(zf, name)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            if "word/document.xml" not in names:
+                if "xl/workbook.xml" in names:
+                    raise InputError("this is an Excel workbook, not a Word document", "rename it to .xlsx",
+                                     file=name)
+                raise InputError("this zip file is not a Word document",
+                                 "check the extension matches the content; save it from Word as .docx", file=name)
+            check_ooxml_xml(zf, name)
+            check_part_sizes(zf, name)
+    except ZIP_DAMAGE_ERRORS:  # a damaged member, or headers that lie about sizes
+        raise damaged_zip_error(name) from None
     import docx
 
     try:

@@ -21,17 +21,11 @@ ERROR_LINE = re.compile(r"^error: .+: .+ — .+$")
 MAX_RSS_MB = 2500  # a bomb that inflates in memory shows up here long before the machine suffers
 
 # (case, command) -> what goes wrong today. Filled from the corpus runs; see the report.
-_LYING_ZIP = ("exit 1, internal error: zipfile.BadZipFile 'Bad CRC-32' raised from research/guards.py "
-              "check_ooxml_xml (zip headers declare 4 KB, the member inflates to 2 GiB); not caught as InputError")
 _DAYFIRST_WARNING = ("exit 2 but stderr has 3 lines: pandas UserWarning 'Parsing dates in %Y-%m-%d %H:%M:%S format "
                      "when dayfirst=True' from journeys/eventlog.py:344 printed before the error line")
 _NO_AGENCY = ("exit 1, internal error: KeyError 'u_agency' in journeys/metrics.py agency_handoffs "
               "(journey --log on a log with a single event)")
 XFAIL: dict[tuple[str, str], str] = {
-    ("zip_bomb_lying_xlsx", "utterances"): _LYING_ZIP,
-    ("zip_bomb_lying_xlsx", "import"): _LYING_ZIP,
-    ("zip_bomb_lying_docx", "utterances"): _LYING_ZIP,
-    ("zip_bomb_lying_docx", "import"): _LYING_ZIP,
     ("csv_mixed_encodings", "utterances"): ("exit 0 but text corrupted: a UTF-8 file with one cp1252 line is decoded "
                                             "wholly as cp1252, 'Trámite en línea' becomes 'TrÃ¡mite en lÃ\xadnea'"),
     ("eventlog_out_of_range_dates", "import"): _DAYFIRST_WARNING,

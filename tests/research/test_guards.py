@@ -314,3 +314,43 @@ def test_guards_control_characters_removed_from_text(tmp_path):
     q = tmp_path / "nul.csv"
     q.write_text("Speaker,Text\n" + "Ana,hola\n" * 8000 + "Luis,\"ch\x00au\"\n", encoding="utf-8")
     assert read_file(q).tables["utterances"]["text"].tolist()[-1] == "chau"
+
+
+def _lying_zip(members: dict[str, bytes], declared: int = 4096) -> bytes:
+    """A zip whose headers declare every member as ``declared`` bytes (the data is larger)."""
+    import struct
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    raw = bytearray(buf.getvalue())
+    for sig, off in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        start = 0
+        while (pos := raw.find(sig, start)) >= 0:
+            struct.pack_into("<I", raw, pos + off, declared)
+            start = pos + 4
+    return bytes(raw)
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "docx"])
+def test_guards_lying_zip_headers_refused(tmp_path, suffix):
+    part = "xl/worksheets/sheet1.xml" if suffix == "xlsx" else "word/document.xml"
+    members = {"[Content_Types].xml": b"<Types/>", part: b"<x>" + b"a" * 500_000 + b"</x>"}
+    if suffix == "xlsx":
+        members["xl/workbook.xml"] = b"<workbook/>"
+    path = tmp_path / f"liar.{suffix}"
+    path.write_bytes(_lying_zip(members))
+    with pytest.raises(InputError, match="damaged or not a real Office file"):
+        read_file(path)
+
+
+def test_guards_read_member_limited_counts_real_bytes():
+    from research.guards import read_member_limited
+
+    zf = zipfile.ZipFile(io.BytesIO(_lying_zip({"a.xml": b"b" * 100_000}, declared=60_000)))
+    with pytest.raises(InputError, match="damaged"):
+        read_member_limited(zf, zf.getinfo("a.xml"), "a.docx")
+    ok = zipfile.ZipFile(io.BytesIO(_lying_zip({"a.xml": b"b" * 100_000}, declared=100_000)))
+    with pytest.raises(InputError, match="expands past"):
+        read_member_limited(ok, ok.getinfo("a.xml"), "a.docx", limit=50_000)
