@@ -59,6 +59,8 @@ DEFAULT_CONFIG = {
     "intensifier_boost": 0.3,  # extra weight of a cue right after "very", "muy"...
     "topic_below": 0.45,  # cues lighter than this ("website", "cédula") only suggest a category
     "praise_cap": 0.5,  # praise cancels at most this share of a sentence's pain
+    "answer_boost": 2.0,  # a bare duration/count answering "how long?"/"how many times?" weighs this much more
+    "implicit_category_factor": 0.5,  # share of a duration/count cue discounted when choosing a category
 }
 
 _PAIN_LABELS = set(CATEGORIES) | {"negative"}
@@ -167,7 +169,7 @@ def make_pain_points(nlp: Language, name: str, patterns_dir: str | None, thresho
                      negated_positive_weight: float, negated_pain_praise: float,
                      suggestion_weight: float, improvement_suggestion_weight: float,
                      improvement_bare_answer: float, intensifier_boost: float, topic_below: float,
-                     praise_cap: float):
+                     praise_cap: float, answer_boost: float = 2.0, implicit_category_factor: float = 0.5):
     """Create the pain-point component (a spaCy factory; options in :data:`DEFAULT_CONFIG`)."""
     config = {k: v for k, v in locals().items() if k in DEFAULT_CONFIG}
     return PainPointDetector(nlp, name, **config)
@@ -232,6 +234,22 @@ class PainPointDetector:
         self.marker_ids = {nlp.vocab.strings[k]: k for k in ("NEG", "INT", "CONTRAST", "CONC", "HYPO")}
         self._break_memo: dict[int, bool] = {}
         self.nothing_answers = {fold_accents(a) for a in self.lex.NOTHING_ANSWERS}
+        self.need_openers = {fold_accents(w.lower()) for w in self.lex.NEED_OPENERS}
+        self._asks_memo: dict[str, frozenset] = {}
+
+    def _asks(self, context: str | None) -> frozenset:
+        """Labels (``waiting``, ``repetition``) whose duration/count the question asks for."""
+        if not context:
+            return frozenset()
+        got = self._asks_memo.get(context)
+        if got is None:
+            low = fold_accents(context.lower())
+            got = frozenset(label for label, cues in (("waiting", self.lex.WAIT_QUESTION_CUES),
+                                                      ("repetition", self.lex.REPEAT_QUESTION_CUES))
+                            if any(fold_accents(c) in low for c in cues))
+            if len(self._asks_memo) < 10000:
+                self._asks_memo[context] = got
+        return got
 
     # ------------------------------------------------------------------ matching
     def _match(self, doc: Doc):
@@ -292,6 +310,7 @@ class PainPointDetector:
         cues, marks = self._match(doc)
         context = doc.user_data.get(CONTEXT_KEY)
         improvement = bool(context) and is_improvement_question(context, self.lang)
+        asks = self._asks(context) if cues else frozenset()
         # token facts from arrays: building Token objects costs more than tokenising
         arr = doc.to_array([SENT_START, IS_SPACE, IDX, LENGTH]).astype("int64")
         starts = numpy.flatnonzero(arr[:, 0] == 1).tolist() or [0]
@@ -319,7 +338,7 @@ class PainPointDetector:
                 results.append({"start": idx[s0], "end": idx[e1 - 1] + length[e1 - 1], "is_pain": False,
                                 "category": None, "severity": 0.0, "cue_spans": [], "score": 0.0})
                 continue
-            results.append(self._score(ctx, s0, e1, mine, marks, improvement))
+            results.append(self._score(ctx, s0, e1, mine, marks, improvement, asks))
         doc.user_data[SENTENCES_KEY] = results
         return doc
 
@@ -338,7 +357,7 @@ class PainPointDetector:
                 return ns
         return None
 
-    def _score(self, ctx, s0, e1, cues, marks, improvement) -> dict:
+    def _score(self, ctx, s0, e1, cues, marks, improvement, asks=frozenset()) -> dict:
         cfg = self.cfg
         neg_all = [m for m in marks["NEG"] if s0 <= m[0] < e1]
         # a negator inside a longer cue ("nobody answered", "ningún problema") belongs to it:
@@ -374,8 +393,13 @@ class PainPointDetector:
                 end += 1
             hypo_ranges.append((hs, end))
 
+        # "Sin licencia no puedo trabajar" / "Without the permit we can't open": a need, not a pain
+        need = (bool(neg_all) and fold_accents(ctx.doc[s0].lower_) in self.need_openers
+                and any(m[0] > s0 + 1 for m in neg_all))
         pain = praise = suggestion = 0.0
+        implicit_pain = explicit_pain = 0.0
         by_cat: dict[str, float] = {}
+        implicit_by_cat: dict[str, float] = {}
         pain_cues: list[str] = []
         implicit = n_int = 0
         for s, e, label, weight, category in cues:
@@ -388,8 +412,12 @@ class PainPointDetector:
                 f = 1.0 if praise_label else cfg["contrast_after"]
             else:
                 f = cfg["contrast_before"] if praise_label else 1.0
-            if hypo_ranges and any(hs <= s < he for hs, he in hypo_ranges):
+            # a cue that opens with the marker itself ("if I paid", "si le daba") is no hypothetical
+            # (nor is one that opens with the need word: "Sin palanca no te atienden")
+            if (hypo_ranges and any(hs < s < he for hs, he in hypo_ranges)) or (need and s > s0):
                 f *= cfg["hypothetical_factor"]
+            if need and label in ("negative", "EXPECTED"):
+                continue  # "we can't get it registered" is what the missing thing would cause
             intensified = bool(ints) and any(ie <= s and s - ie <= 1 for _is, ie in ints)
             boost = 1.0 + cfg["intensifier_boost"] if intensified else 1.0
             if (s, e) in self_negated or not neg_all:
@@ -401,20 +429,32 @@ class PainPointDetector:
                 if negator is not None:
                     praise += cfg["negated_pain_praise"] * f
                     continue
+                # a duration or count ("tres horas", "three times") is an implicit pain
+                is_implicit = label in ("waiting", "repetition") and ctx.has_number(s, e)
+                # a bare one ("four hours", "tres veces", not "Esperé tres horas") says no more
+                bare = is_implicit and ctx.has_number(s, s + 1)
                 w = weight * f * boost
+                if bare and label in asks:
+                    w *= cfg["answer_boost"]  # "About four hours." answering "How long did you wait?"
                 cat = label if label != "negative" else "other"
                 by_cat[cat] = by_cat.get(cat, 0.0) + w
                 if weight < cfg["topic_below"]:
                     continue  # a topic word: it names the category, not a pain
                 pain += w
                 pain_cues.append(ctx.text(s, e))
-                if label in ("waiting", "repetition") and ctx.has_number(s, e):
+                if is_implicit:
                     implicit += 1
+                    implicit_pain += w
+                    if bare:
+                        implicit_by_cat[cat] = implicit_by_cat.get(cat, 0.0) + w
+                else:
+                    explicit_pain += w
                 n_int += intensified
             elif label in ("POSITIVE", "EXPECTED"):
                 if negator is not None:
                     w = cfg["negated_positive_weight"] * f * boost
                     pain += w
+                    explicit_pain += w
                     cat = category or "other"
                     by_cat[cat] = by_cat.get(cat, 0.0) + w
                     pain_cues.append(ctx.text(negator, e))
@@ -426,6 +466,9 @@ class PainPointDetector:
                 if improvement:
                     pain_cues.append(ctx.text(s, e))
 
+        if implicit_pain and not explicit_pain and praise > 0 and not contrasts:
+            # "took me about ten minutes, it was painless": a praised duration is no wait
+            pain -= implicit_pain
         if improvement:
             pain += suggestion * cfg["improvement_suggestion_weight"]
             nothing = self._is_nothing(ctx.doc, s0, e1)
@@ -441,6 +484,11 @@ class PainPointDetector:
         severity = 0.0
         if is_pain:
             specific = {k: v for k, v in by_cat.items() if k != "other"}
+            if implicit_by_cat:  # a failure cue outranks the count or duration that goes with it
+                damped = {k: v - cfg["implicit_category_factor"] * implicit_by_cat.get(k, 0.0)
+                          for k, v in specific.items()}
+                if max(damped.values()) >= 0.3:
+                    specific = damped
             if specific and max(specific.values()) >= 0.3:
                 category = max(specific, key=lambda k: (specific[k], -CATEGORIES.index(k)))
             else:

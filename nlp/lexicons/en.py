@@ -6,7 +6,8 @@ short phrases that change how cues are read: negation, intensity, contrast, hypo
 
 __all__ = [
     "NEGATORS", "INTENSIFIERS", "CONTRAST_MARKERS", "CONCESSIVE_MARKERS", "HYPOTHETICAL_MARKERS", "NOTHING_ANSWERS",
-    "IMPROVEMENT_QUESTION_CUES", "ABBREVIATIONS", "SENTENCE_FINAL_ABBREVIATIONS",
+    "IMPROVEMENT_QUESTION_CUES", "NEED_OPENERS", "WAIT_QUESTION_CUES", "REPEAT_QUESTION_CUES",
+    "ABBREVIATIONS", "SENTENCE_FINAL_ABBREVIATIONS",
 ]
 
 # A cue preceded (within a few tokens, same clause) by one of these is read as negated.
@@ -54,6 +55,18 @@ NOTHING_ANSWERS = (
 IMPROVEMENT_QUESTION_CUES = (
     "improve", "better", "change", "dissatisfied", "problem", "difficult", "wrong", "worst",
     "frustrat", "complain",
+)
+
+# A sentence opening with one of these and negating later ("Without the permit we can't open")
+# states a need, not an experienced pain: read as hypothetical.
+NEED_OPENERS = ("without",)
+
+# Question wording (folded, lower case; substrings) that asks how long something took or how many
+# times: a bare duration or count answering it ("About four hours.") is a waiting / repetition pain.
+WAIT_QUESTION_CUES = ("how long", "wait", "queue", "in line", "take to", "did it take", "took")
+REPEAT_QUESTION_CUES = (
+    "how many times", "how often", "how many visits", "how many trips", "how many calls", "go back",
+    "come back", "return",
 )
 
 # Tokens that end with a period but do not end a sentence (tokenizer special cases).

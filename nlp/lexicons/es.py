@@ -7,7 +7,8 @@ Accents are optional: the component also matches the unaccented spelling.
 
 __all__ = [
     "NEGATORS", "INTENSIFIERS", "CONTRAST_MARKERS", "CONCESSIVE_MARKERS", "HYPOTHETICAL_MARKERS", "NOTHING_ANSWERS",
-    "IMPROVEMENT_QUESTION_CUES", "ABBREVIATIONS", "SENTENCE_FINAL_ABBREVIATIONS",
+    "IMPROVEMENT_QUESTION_CUES", "NEED_OPENERS", "WAIT_QUESTION_CUES", "REPEAT_QUESTION_CUES",
+    "ABBREVIATIONS", "SENTENCE_FINAL_ABBREVIATIONS",
 ]
 
 NEGATORS = (
@@ -46,6 +47,15 @@ IMPROVEMENT_QUESTION_CUES = (
     "mejorar", "mejor", "cambiar", "problema", "dificultad", "difícil", "mal", "peor", "queja",
     "insatisf", "frustr", "molest",
 )
+
+# A sentence opening with one of these and negating later ("Sin licencia no puedo trabajar")
+# states a need, not an experienced pain: read as hypothetical.
+NEED_OPENERS = ("sin",)
+
+# Question wording (folded, lower case; substrings) that asks how long something took or how many
+# times: a bare duration or count answering it ("Como cuatro horas.") is a waiting / repetition pain.
+WAIT_QUESTION_CUES = ("cuanto tiempo", "cuantas horas", "esper", "tard", "fila", "cola", "demor")
+REPEAT_QUESTION_CUES = ("cuantas veces", "cuantas visitas", "cuantos viajes", "regres", "volver", "volvio")
 
 ABBREVIATIONS = (
     "Sr.", "Sra.", "Srta.", "Dr.", "Dra.", "Lic.", "Licda.", "Ing.", "Arq.", "Prof.", "Profa.",

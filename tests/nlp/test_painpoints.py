@@ -198,3 +198,69 @@ def test_painpoints_none_is_empty_and_other_types_are_input_errors():
     assert analyse_text(None, "en") == []
     with pytest.raises(InputError, match="must be a string"):
         analyse_texts(["ok", 3.5], "es")
+
+
+# ---------------------------------------------------------------- category choice (issue 3, h14)
+@pytest.mark.parametrize("lang, text, category", [
+    # a failure cue outranks the count that goes with it
+    ("es", "Llamé a la oficina cuatro veces y nunca contestaron.", "channel_failure"),
+    ("en", "I phoned three times and the line went dead every time.", "channel_failure"),
+    # queue size is a wait
+    ("en", "The queue went round the block before they even opened.", "waiting"),
+    ("es", "La fila daba la vuelta a la manzana antes de abrir.", "waiting"),
+    # contradictory information
+    ("es", "Cada funcionario me decía una cosa distinta.", "information"),
+    ("en", "Each person I asked said something different.", "information"),
+    # bribes and fixers
+    ("en", "A guy at the gate offered to get me in for ten dollars.", "trust"),
+    ("es", "Un muchacho me dijo que me adelantaba si le daba diez dólares.", "trust"),
+    ("es", "Sin palanca aquí no te atienden.", "trust"),
+    # disability access
+    ("en", "There is no ramp, so I couldn't get in with my wheelchair.", "access"),
+    ("es", "No hay rampa y con la silla de ruedas no se puede entrar.", "access"),
+    ("es", "No había intérprete y mi papá es sordo.", "access"),
+    # public servants' workload
+    ("es", "Somos dos funcionarios para toda la provincia.", "internal_tools"),
+    ("en", "We are understaffed and everyone is exhausted.", "internal_tools"),
+    # "went back" outranks a stamp; a rejection is about the papers
+    ("en", "They stamped the form and sent me back to the first window.", "repetition"),
+    ("es", "Me rechazaron el trámite porque la foto no era reciente.", "documents"),
+])
+def test_painpoints_category_of_general_phenomena(lang, text, category):
+    row = _one(text, lang)
+    assert row["is_pain"] is True, row
+    assert row["category"] == category, row
+
+
+@pytest.mark.parametrize("lang, text", [
+    # a short, praised duration is no wait
+    ("en", "It took me about five minutes online, really painless."),
+    ("es", "Me tomó como diez minutos en línea y fue muy fácil."),
+    # negated complaints and statements of need
+    ("es", "No me puedo quejar de la atención."),
+    ("en", "I have no complaints about the clinic."),
+    ("es", "Sin el certificado no puedo inscribir a mi hija."),
+    ("en", "Without the certificate we can't enrol our daughter."),
+    # plain facts with a cue word; the subject of the service
+    ("es", "Mi cédula estaba vencida desde hacía tres meses."),
+    ("es", "Aquí la gente viene a pagar las multas de tránsito."),
+    ("es", "Cuando llegué no había fila."),
+])
+def test_painpoints_not_pain_phenomena(lang, text):
+    assert not is_pain_text(text, lang), analyse_text(text, lang)
+
+
+@pytest.mark.parametrize("lang, text, question, category", [
+    ("en", "About three hours.", "How long did you wait at the counter?", "waiting"),
+    ("es", "Como tres horas.", "¿Cuánto tiempo tuvo que esperar?", "waiting"),
+    ("es", "Cuatro veces.", "¿Cuántas veces tuvo que regresar?", "repetition"),
+])
+def test_painpoints_bare_answer_reads_the_question(lang, text, question, category):
+    row = _one(text, lang, context=question)
+    assert row["is_pain"] is True and row["category"] == category, row
+
+
+@pytest.mark.parametrize("lang, text", [("en", "About three hours."), ("es", "Como tres horas.")])
+def test_painpoints_bare_duration_without_question_is_no_pain(lang, text):
+    assert not is_pain_text(text, lang)
+    assert not is_pain_text(text, lang, context="¿Qué tal le pareció?" if lang == "es" else "How was it?")
