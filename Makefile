@@ -9,7 +9,7 @@ test:
 	bash scripts/test.sh
 
 venv: .venv/.installed
-.venv/.installed: requirements.txt requirements-test.txt
+.venv/.installed: requirements.txt requirements-test.txt requirements-lock.txt
 	bash scripts/venv.sh
 
 demo: venv

@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-test.txt
+.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-test.txt -c requirements-lock.txt
 touch .venv/.installed
