@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f .venv/.installed ] && [ .venv/.installed -nt requirements-test.txt ] && [ .venv/.installed -nt requirements.txt ] \
+  && [ .venv/.installed -nt requirements-lock.txt ] \
   || bash scripts/venv.sh
 bash scripts/services.sh
 # shellcheck disable=SC1091
