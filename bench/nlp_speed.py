@@ -16,7 +16,9 @@ For each language it takes the texts of the labelled development sets in
 
 with the ratios extraction / bare (target >= 0.40) and 2 processes / 1 process. Each figure is
 the best of ``--repeat`` runs (the machine is shared; the best run is the least disturbed);
-single-process figures are CPU time of this process, the 2-process speed-up is wall time.
+single-process figures are CPU time of this process, the 2-process speed-up is wall time (so on a
+busy shared machine it mostly measures how much CPU the neighbours leave; 1.0 or below there is
+not a defect of the worker pool).
 
 ``--check ORIGINAL_ROOT`` verifies that an optimisation changed nothing: ``ORIGINAL_ROOT`` is a
 folder holding an older copy of the ``nlp`` package (e.g. the original ``pipeline.py`` and
