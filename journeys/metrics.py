@@ -492,10 +492,13 @@ def agency_handoffs(tables: dict) -> dict:
     for kind, group, seq in _sequences(tables):
         tr = cached_transitions(tables, kind)
         ids = seq[group].drop_duplicates()
-        per = tr.groupby(group)["agency_handoff"].sum().reindex(ids, fill_value=0).astype(int)
-        h = tr[tr["agency_handoff"]]
-        pairs = Counter({f"{a}→{b}": int(n) for (a, b), n in
-                         h.groupby(["u_agency", "v_agency"], sort=False).size().items()})
+        per = (tr.groupby(group)["agency_handoff"].sum() if len(tr) and "agency_handoff" in tr.columns
+               else pd.Series(dtype=int)).reindex(ids, fill_value=0).astype(int)
+        h = tr[tr["agency_handoff"]] if "agency_handoff" in tr.columns else tr.iloc[0:0]
+        pairs = Counter()
+        if len(h) and {"u_agency", "v_agency"} <= set(h.columns):  # 0/1-event logs have no transitions
+            pairs = Counter({f"{a}→{b}": int(n) for (a, b), n in
+                             h.groupby(["u_agency", "v_agency"], sort=False).size().items()})
         out[kind] = {"journeys": int(len(per)),
                      "distribution": {int(k): int(v) for k, v in sorted(per.value_counts().items())},
                      "mean": float(per.mean()) if len(per) else None,

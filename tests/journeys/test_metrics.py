@@ -205,3 +205,26 @@ def test_metrics_conformance_without_design_or_evidence():
     assert conformance(build_graph(toy_steps()))["observed"] is None
     inferred = conformance(build_graph(None, toy_events()))
     assert inferred["designed"] is False and inferred["observed"]["fitness"] is None
+
+
+_TINY_LOGS = {
+    "one_event": pd.DataFrame({"case_id": ["a"], "activity": ["S1"], "timestamp": ["2024-01-01"]}),
+    "one_case": pd.DataFrame({"case_id": ["a", "a", "a"], "activity": ["S1", "S2", "S1"],
+                              "timestamp": ["2024-01-01", "2024-01-02", "2024-01-03"]}),
+}
+
+
+@pytest.mark.parametrize("log", sorted(_TINY_LOGS))
+@pytest.mark.parametrize("with_steps", [False, True])
+def test_metrics_tiny_logs_without_agency(log, with_steps):
+    from journeys.analysis import journey_report
+
+    ev = _TINY_LOGS[log]
+    steps = pd.DataFrame({"step_id": ["S1", "S2"], "step": ["Apply", "Pay"]}) if with_steps else None
+    tables = journey_tables(steps, ev)
+    h = agency_handoffs(tables)["observed"]
+    assert (h["journeys"], h["pairs"], h["max"]) == (1, {}, 0)
+    for metric in (channel_switch_matrix, failure_demand, once_only_violations):
+        assert isinstance(metric(tables), dict)
+    report = journey_report(steps=steps, events=ev)
+    assert report["handoffs"]["observed"]["journeys"] == 1
