@@ -32,6 +32,7 @@ import csv
 import io
 import re
 import unicodedata
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -276,17 +277,38 @@ def parse_timestamps(values, *, rows=None, file: str | None = None, column: str 
             out.loc[parsed.index[ok]] = pd.to_datetime(parsed[ok], utc=True).dt.as_unit("ns")
             left = left[~ok]
         if not left.empty:
-            row_numbers = (np.asarray(rows)[left.index] if rows is not None else left.index + 1).tolist()
+            far = left.map(_out_of_range_year).astype(bool)
+            bad = left[~far] if (~far).any() else left
+            row_numbers = (np.asarray(rows)[bad.index] if rows is not None else bad.index + 1).tolist()
             shown = ", ".join(str(r) for r in row_numbers[:5])
             more = f" and {len(row_numbers) - 5} more" if len(row_numbers) > 5 else ""
-            example = str(left.iloc[0])[:40]
+            example = str(bad.iloc[0])[:40]
+            where = f" in column {column}" if column else ""
+            if not (~far).any():  # every failure is a real date in a year pandas cannot hold
+                raise InputError(
+                    f"{len(row_numbers)} timestamp(s){where} have a year outside 1678–2261 (rows {shown}{more}; "
+                    f"e.g. {example!r}), usually a placeholder for an unknown date",
+                    "put the real date in those rows (placeholders such as 0001-01-01 or 9999-12-31 cannot be "
+                    "used), or delete the rows whose date is unknown",
+                    file=file, row=int(row_numbers[0]))
             raise InputError(
-                f"{len(row_numbers)} timestamp(s) cannot be read{f' in column {column}' if column else ''}"
+                f"{len(row_numbers)} timestamp(s) cannot be read{where}"
                 f" (rows {shown}{more}; e.g. {example!r})",
                 "write them as 2024-05-31 14:05 (ISO 8601, optionally with an offset such as -05:00) "
                 "or 31/05/2024 14:05",
                 file=file, row=int(row_numbers[0]))
     return out
+
+
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def _out_of_range_year(value) -> bool:
+    """A text date whose (first) four-digit year is outside what nanoseconds hold (1678–2261)."""
+    if not isinstance(value, str):
+        return False
+    m = _YEAR.search(value)
+    return bool(m) and not 1678 <= int(m.group(1)) <= 2261
 
 
 _NUMBER = re.compile(r"[+-]?\d+(\.\d*)?([eE][+-]?\d+)?")
@@ -341,7 +363,9 @@ def _parse_one(value):
     if isinstance(value, (int, float, np.number)) or (isinstance(value, str) and _NUMBER.fullmatch(value)):
         return None  # a number that is no plausible date (see parse_timestamps)
     try:
-        ts = pd.Timestamp(value) if not isinstance(value, str) else pd.to_datetime(value, dayfirst=True)
+        with warnings.catch_warnings():  # pandas warns when dayfirst does not fit an ISO-looking text
+            warnings.simplefilter("ignore")
+            ts = pd.Timestamp(value) if not isinstance(value, str) else pd.to_datetime(value, dayfirst=True)
         if ts is pd.NaT or not isinstance(ts, pd.Timestamp):
             return None
         ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")

@@ -21,14 +21,9 @@ ERROR_LINE = re.compile(r"^error: .+: .+ — .+$")
 MAX_RSS_MB = 2500  # a bomb that inflates in memory shows up here long before the machine suffers
 
 # (case, command) -> what goes wrong today. Filled from the corpus runs; see the report.
-_DAYFIRST_WARNING = ("exit 2 but stderr has 3 lines: pandas UserWarning 'Parsing dates in %Y-%m-%d %H:%M:%S format "
-                     "when dayfirst=True' from journeys/eventlog.py:344 printed before the error line")
 XFAIL: dict[tuple[str, str], str] = {
     ("csv_mixed_encodings", "utterances"): ("exit 0 but text corrupted: a UTF-8 file with one cp1252 line is decoded "
                                             "wholly as cp1252, 'Trámite en línea' becomes 'TrÃ¡mite en lÃ\xadnea'"),
-    ("eventlog_out_of_range_dates", "import"): _DAYFIRST_WARNING,
-    ("eventlog_out_of_range_dates", "discover"): _DAYFIRST_WARNING,
-    ("eventlog_out_of_range_dates", "journey_log"): _DAYFIRST_WARNING,
     ("steps_semicolon_lists", "import"): ("exit 2 with a wrong diagnosis: the delimiter sniffer picks ';' from the "
                                           "quoted next-step lists, so 'missing required column(s) step_id, step "
                                           "(columns found: Step ID,Step,Channel,Next steps)'"),

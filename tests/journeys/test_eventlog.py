@@ -319,3 +319,15 @@ def test_eventlog_gzipped_csv(tmp_path):
     path.write_bytes(gzip.compress(ES_CSV.encode("utf-8")))
     ev = read_eventlog(path).tables["events"]
     assert ev["case_id"].tolist() == ["EXP-1", "EXP-1", "EXP-2"]
+
+
+def test_eventlog_out_of_range_years_named_without_warnings():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # pandas' dayfirst UserWarning must not escape
+        with pytest.raises(InputError, match=r"year outside 1678–2261 \(rows 1, 2;") as info:
+            parse_timestamps(["0001-01-01", "9999-12-31 23:59:59", "2024-01-01"], file="y.csv")
+    assert "placeholder" in str(info.value) and "\n" not in str(info.value)
+    with pytest.raises(InputError, match=r"cannot be read .*rows 2;"):
+        parse_timestamps(["0001-01-01", "ayer"], file="y.csv")
