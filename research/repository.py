@@ -456,6 +456,11 @@ class Repository:
                 raise InputError(f"cannot open the database ({' '.join(str(exc.orig).split())[:200]})",
                                  "check DATABASE_URL / --db and that the server is running",
                                  file=self.engine.url.render_as_string(hide_password=True)) from None
+            except sa.exc.DatabaseError:  # e.g. SQLite "file is not a database"
+                where = self.engine.url.database or self.engine.url.render_as_string(hide_password=True)
+                self.engine.dispose()
+                raise StorageError(f"{where}: not a Recorrido database (or damaged) — "
+                                   "choose another --db / DATABASE_URL") from None
 
     def __repr__(self) -> str:
         return f"Repository({self.engine.url.render_as_string(hide_password=True)!r})"

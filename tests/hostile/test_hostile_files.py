@@ -133,9 +133,7 @@ ARGUMENT_CASES = [
     ("kind_unknown", ["import", "{f}", "--kind", "bogus", "--db", "sqlite:///{tmp}/x.db"], 2, None),
     ("db_unknown_scheme", ["import", "{f}", "--db", "bogus://x"], 2, None),
     ("db_refused_connection", ["import", "{f}", "--db", "postgresql://u@127.0.0.1:1/x"], 2, None),
-    ("db_is_not_a_database", ["import", "{f}", "--db", "sqlite:///{tmp}/not_a_db.db"], 2,
-     "exit 1, internal error: sqlalchemy DatabaseError '(sqlite3.DatabaseError) file is not a database' "
-     "(--db pointing at a file that is not SQLite)"),
+    ("db_is_not_a_database", ["import", "{f}", "--db", "sqlite:///{tmp}/not_a_db.db"], 2, None),
     ("unknown_command", ["frobnicate"], 2, None),
     ("unknown_option", ["utterances", "{f}", "--bogus"], 2, None),
     ("no_files", ["utterances"], 2, None),

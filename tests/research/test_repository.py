@@ -510,3 +510,13 @@ def test_repository_text_the_database_cannot_hold_is_an_input_error(db_url):
         with pytest.raises(InputError, match="raro.csv: the utterances hold a value"):
             repo.import_result("p", result, "h")
         assert not repo.project_exists("p")
+
+
+def test_repository_file_that_is_not_a_database_is_a_storage_error(tmp_path):
+    from research.repository import StorageError
+
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"these are notes, not SQLite\n" * 200)
+    with pytest.raises(StorageError, match=r"notes\.db: not a Recorrido database \(or damaged\) — choose another"):
+        Repository(f"sqlite:///{path}")
+    assert path.read_bytes().startswith(b"these are notes")  # left untouched
