@@ -99,10 +99,11 @@ def _grid_kind(rows, mapping=None) -> str | None:
     return "participants" if is_roster(rows) else None
 
 
-def _load_grids(path: Path, name: str, ext: str, peek: bool = False) -> list[tuple]:
+def _load_grids(path: Path, name: str, ext: str, peek: bool = False, notes: list | None = None) -> list[tuple]:
     """(sheet name or None, rows, merged cells) for a workbook or a CSV/TSV file.
 
-    ``peek`` reads only the first rows of a CSV (enough to tell its kind).
+    ``peek`` reads only the first rows of a CSV (enough to tell its kind). ``notes`` receives
+    ``skipped``-style entries about the reading (lines of a UTF-8 file that were not UTF-8).
     """
     if ext in (".xlsx", ".xlsm"):
         from research.excel import read_workbook
@@ -111,7 +112,12 @@ def _load_grids(path: Path, name: str, ext: str, peek: bool = False) -> list[tup
                 for s in read_workbook(path, name)]
     from research.textformats import read_delimited
 
-    rows, _info = read_delimited(path.read_bytes(), name, max_rows=200 if peek else None)
+    rows, info = read_delimited(path.read_bytes(), name, max_rows=200 if peek else None)
+    if notes is not None:
+        for line in info.get("recoded_lines", []):
+            notes.append({"sheet": None, "row": line,
+                          "reason": f"line {line} is not UTF-8 like the rest of the file: read as Windows-1252 "
+                                    "(kept; check its accents, or save the file again as UTF-8)"})
     return [(None, rows, set())]
 
 
@@ -251,13 +257,15 @@ def _read_file(path: Path, name: str, kind, mapping, lang, interviewer, project)
     if ext in EVENTLOG_EXTENSIONS:
         raise InputError(f"a {ext} file holds an event log, not {kind}", "use --kind eventlog", file=name)
     is_csv = ext in (".csv", ".tsv")
-    grids = _load_grids(path, name, ext, peek=is_csv and kind is None)
+    notes: list[dict] = []
+    peek = is_csv and kind is None
+    grids = _load_grids(path, name, ext, peek=peek, notes=None if peek else notes)
     if kind is None:
         kind = _kind_of_grids(grids, name, mapping)
         if kind in ("steps", "eventlog"):
             return _read_journey_kind(path, name, kind, mapping)
         if is_csv:
-            grids = _load_grids(path, name, ext)
+            grids = _load_grids(path, name, ext, notes=notes)
     grids, hidden = _hidden(grids)
     if kind == "participants":
         from research.participants import participants_from_grids
@@ -265,7 +273,7 @@ def _read_file(path: Path, name: str, kind, mapping, lang, interviewer, project)
         result = participants_from_grids(grids, file=name, mapping=mapping)
     else:
         result = _transcripts_from_grids(grids, name, ext, mapping, lang, interviewers, project)
-    result.skipped = hidden + result.skipped
+    result.skipped = hidden + notes + result.skipped
     return result
 
 

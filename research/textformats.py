@@ -13,7 +13,7 @@ import os
 
 from research.errors import InputError
 
-__all__ = ["decode_bytes", "sniff_delimiter", "read_delimited", "max_line_chars", "max_rows",
+__all__ = ["decode_bytes", "decode_bytes_report", "sniff_delimiter", "read_delimited", "max_line_chars", "max_rows",
            "check_rows", "MAX_FIELD_CHARS"]
 
 #: Longest field accepted in a delimited file (a runaway quote would otherwise swallow the file).
@@ -104,10 +104,69 @@ def decode_bytes(data: bytes, name: str = "<input>") -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    mixed = _decode_mixed(data)
+    if mixed is not None:
+        return mixed[0], "utf-8+cp1252"
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "latin-1"
+
+
+def decode_bytes_report(data: bytes, name: str = "<input>") -> tuple[str, str, list[int]]:
+    """:func:`decode_bytes`, plus the (1-based) lines of a mostly-UTF-8 file that were not UTF-8.
+
+    A UTF-8 file with a few lines pasted from a Windows program stays UTF-8: only those
+    lines are read as cp1252 (Windows-1252), and they are listed so the caller can warn.
+
+    Examples
+    --------
+    >>> data = "Trámite\\nen línea\\n".encode() + "señal\\n".encode("cp1252")
+    >>> decode_bytes_report(data)
+    ('Trámite\\nen línea\\nseñal\\n', 'utf-8+cp1252', [3])
+    >>> decode_bytes_report("año".encode("cp1252"))
+    ('año', 'cp1252', [])
+    """
+    text, enc = decode_bytes(data, name)
+    if enc != "utf-8+cp1252":
+        return text, enc, []
+    mixed = _decode_mixed(data)
+    return text, enc, mixed[1] if mixed else []
+
+
+def _decode_mixed(data: bytes) -> tuple[str, list[int]] | None:
+    """Decode line by line when the bulk is UTF-8 (some non-ASCII lines decode as UTF-8).
+
+    Returns (text, lines read as cp1252), or None when the file is not mostly UTF-8.
+    """
+    parts: list[str] = []
+    bad_lines: list[int] = []
+    good_non_ascii = 0
+    pos, line_no = 0, 1
+    n = len(data)
+    while pos < n:
+        try:
+            seg = data[pos:].decode("utf-8")
+            parts.append(seg)
+            good_non_ascii += not seg.isascii()
+            break
+        except UnicodeDecodeError as exc:
+            bad = pos + exc.start
+        start = max(data.rfind(b"\n", pos, bad), data.rfind(b"\r", pos, bad)) + 1
+        if start > pos:
+            seg = data[pos:start].decode("utf-8")
+            parts.append(seg)
+            good_non_ascii += not seg.isascii()
+            line_no += seg.count("\n") + seg.count("\r") - seg.count("\r\n")
+        end = min((i for i in (data.find(b"\n", bad), data.find(b"\r", bad)) if i >= 0), default=n)
+        parts.append(data[start:end].decode("cp1252", errors="replace"))
+        bad_lines.append(line_no)
+        pos = end
+        if len(bad_lines) > 50 and good_non_ascii < len(bad_lines):
+            return None  # mostly not UTF-8: a cp1252/Latin-1 file
+    if good_non_ascii == 0 or good_non_ascii < len(bad_lines):
+        return None
+    return "".join(parts), bad_lines
 
 
 def _decode(data: bytes, enc: str, name: str) -> str:
@@ -228,7 +287,8 @@ def read_delimited(data: bytes, name: str, delimiter: str | None = None,
     Returns
     -------
     (list of list of str, dict)
-        The grid and ``{"encoding", "delimiter"}``.
+        The grid and ``{"encoding", "delimiter"}``, plus ``"recoded_lines"`` (1-based line
+        numbers) when a UTF-8 file had a few lines in cp1252 (see :func:`decode_bytes_report`).
 
     Raises
     ------
@@ -241,7 +301,7 @@ def read_delimited(data: bytes, name: str, delimiter: str | None = None,
     >>> read_delimited("Hablante;Texto\\r\\nAna;\\"Dijo: sí; luego no\\"\\r\\n".encode("cp1252"), "a.csv")
     ([['Hablante', 'Texto'], ['Ana', 'Dijo: sí; luego no']], {'encoding': 'cp1252', 'delimiter': ';'})
     """
-    text, enc = decode_bytes(data, name)
+    text, enc, recoded = decode_bytes_report(data, name)
     if delimiter is None:
         delimiter = "\t" if name.lower().endswith(".tsv") and "\t" in text[:65536] else sniff_delimiter(text)
     old = csv.field_size_limit()
@@ -264,4 +324,7 @@ def read_delimited(data: bytes, name: str, delimiter: str | None = None,
                                  file=name, row=line) from None
     finally:
         csv.field_size_limit(old)
-    return rows, {"encoding": enc, "delimiter": delimiter}
+    info = {"encoding": enc, "delimiter": delimiter}
+    if recoded:
+        info["recoded_lines"] = recoded  # lines of a UTF-8 file read as cp1252
+    return rows, info

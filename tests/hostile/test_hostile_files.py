@@ -22,8 +22,6 @@ MAX_RSS_MB = 2500  # a bomb that inflates in memory shows up here long before th
 
 # (case, command) -> what goes wrong today. Filled from the corpus runs; see the report.
 XFAIL: dict[tuple[str, str], str] = {
-    ("csv_mixed_encodings", "utterances"): ("exit 0 but text corrupted: a UTF-8 file with one cp1252 line is decoded "
-                                            "wholly as cp1252, 'Trámite en línea' becomes 'TrÃ¡mite en lÃ\xadnea'"),
     ("steps_semicolon_lists", "import"): ("exit 2 with a wrong diagnosis: the delimiter sniffer picks ';' from the "
                                           "quoted next-step lists, so 'missing required column(s) step_id, step "
                                           "(columns found: Step ID,Step,Channel,Next steps)'"),
