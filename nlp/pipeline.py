@@ -73,6 +73,7 @@ class SentenceSplitter:
         # "Sr." may come as one token or as "Sr" + "."; both are abbreviations
         self.abbreviations = {a.lower() for a in abbreviations} | self.final_abbreviations
         self._memo: dict[int, tuple] = {}
+        self._kinds: dict[int, int] = {}
 
     def _kind(self, text: str) -> int:
         if text.isspace():
@@ -101,36 +102,41 @@ class SentenceSplitter:
         lex = vocab[orth]
         facts = (self._kind(lex.orth_), lex.is_lower, lex.is_title, lex.is_punct)
         self._memo[orth] = facts
+        self._kinds[orth] = facts[0]
         return facts
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
         if n == 0:
             return doc
-        doc.from_array(_SENT_START, self.starts(doc, n).reshape(-1, 1))
+        rows = doc.to_array(_ORTH_SPACY)
+        out = numpy.empty((n, 1), dtype="uint64")
+        self.starts(doc, rows[:, 0].tolist(), rows[:, 1].tolist(), out[:, 0])
+        doc.from_array(_SENT_START, out)
         return doc
 
-    def starts(self, doc: Doc, n: int, rows: list | None = None):
-        """``SENT_START`` of each token (1 or -1) as a uint64 array, without writing it.
+    def starts(self, doc: Doc, orths: list[int], spacy: list[int], out) -> None:
+        """Write ``SENT_START`` of each token (1 or -1, as uint64) into the array ``out``.
 
-        ``rows`` are ``doc.to_array([ORTH, SPACY]).tolist()`` when the caller has them.
+        ``orths`` and ``spacy`` are the ``ORTH`` and ``SPACY`` columns of ``doc.to_array``.
         """
         # one pass over integers (token facts memoised per word form): Token objects are slow
-        strings = doc.vocab.strings
-        memo = self._memo
-        if rows is None:
-            rows = doc.to_array(_ORTH_SPACY).tolist()
-        vocab = doc.vocab
-        facts = [memo.get(orth) or self._facts(orth, vocab) for orth, _ws in rows]
-        kinds = [f[0] for f in facts]
-        out = numpy.full(n, -1, dtype="int64")
+        get = self._kinds.get
+        kinds = [get(orth) for orth in orths]
+        if None in kinds:
+            vocab = doc.vocab
+            kinds = [k if k is not None else self._facts(o, vocab)[0] for k, o in zip(kinds, orths, strict=True)]
+        out[:] = _MINUS_ONE
         out[0] = 1
         # no token that can end a sentence before the last one, and no "¿"/"¡": one sentence
         if _STARTERS.isdisjoint(kinds[:-1]) and _OPENER not in kinds:
-            return out.view("uint64")
+            return
+        strings = doc.vocab.strings
+        memo = self._memo
+        facts = [memo[orth] for orth in orths]
         if _STEMS.intersection(kinds):
             stem = _WORD
-            for i, (orth, ws) in enumerate(rows):
+            for i, (orth, ws) in enumerate(zip(orths, spacy, strict=True)):
                 k = kinds[i]
                 if stem and k == _TERMINAL_KIND and strings[orth] == ".":
                     k = kinds[i] = _FINAL_ABBR if stem == _FINAL_STEM else _ABBR  # "Sr" + "."
@@ -138,7 +144,7 @@ class SentenceSplitter:
         prev = kinds[0]  # kind of the last token that is not a space
         prev_i = 0
         newline = prev == _NEWLINE
-        for i in range(1, n):
+        for i in range(1, len(kinds)):
             k = kinds[i]
             if k in (_SPACE, _NEWLINE):
                 newline = newline or k == _NEWLINE
@@ -165,9 +171,9 @@ class SentenceSplitter:
             prev = k
             prev_i = i
             newline = False
-        return out.view("uint64")
 
 
+_MINUS_ONE = numpy.uint64(2**64 - 1)  # -1 as spaCy's uint64 arrays hold it
 _SENT_START = [SENT_START]
 _ORTH_SPACY = [ORTH, SPACY]
 _STARTERS = {_NEWLINE, _ELLIPSIS_KIND, _TERMINAL_KIND, _FINAL_ABBR, _CLOSER, _ABBR_STEM, _FINAL_STEM}
@@ -254,8 +260,11 @@ def _preprocessor(nlp: Language):
         n = len(doc)
         if n:
             rows = doc.to_array(_ORTH_SPACY)
-            lemmas = numpy.asarray(lemma_ids(rows[:, 0].tolist(), doc.vocab), dtype="uint64")
-            doc.from_array(attrs, numpy.column_stack((starts(doc, n, rows.tolist()), lemmas)))
+            orths = rows[:, 0].tolist()
+            out = numpy.empty((n, 2), dtype="uint64")
+            out[:, 1] = lemma_ids(orths, doc.vocab)
+            starts(doc, orths, rows[:, 1].tolist(), out[:, 0])
+            doc.from_array(attrs, out)
         return doc
 
     return prepare
