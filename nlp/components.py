@@ -27,7 +27,6 @@ import math
 import unicodedata
 from pathlib import Path
 
-import numpy
 from spacy.attrs import IDX, IS_SPACE, LENGTH, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -313,13 +312,13 @@ class PainPointDetector:
         asks = self._asks(context) if cues else frozenset()
         # token facts from arrays: building Token objects costs more than tokenising
         arr = doc.to_array([SENT_START, IS_SPACE, IDX, LENGTH]).astype("int64")
-        starts = numpy.flatnonzero(arr[:, 0] == 1).tolist() or [0]
+        starts = (arr[:, 0] == 1).nonzero()[0].tolist() or [0]
         if starts[0] != 0:
             starts.insert(0, 0)
         space = arr[:, 1].tolist()
-        ctx = _DocFacts(doc, arr[:, 2].tolist(), arr[:, 3].tolist(), self._break_memo) if cues or improvement else None
         idx = arr[:, 2].tolist()
         length = arr[:, 3].tolist()
+        ctx = _DocFacts(doc, idx, length, self._break_memo) if cues or improvement else None
         ci = 0
         for s0, s1 in zip(starts, starts[1:] + [n], strict=True):
             while s0 < s1 and space[s0]:
