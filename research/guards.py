@@ -76,6 +76,7 @@ def read_member_limited(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, l
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _MAX_RATIO = 200  # compressed -> expanded; real xlsx/docx files stay far below this
+_RATIO_FLOOR = 50 * 1024 * 1024  # the ratio is only judged once this much has been expanded
 
 
 def max_upload_bytes() -> int:
@@ -194,22 +195,39 @@ def read_gzip_limited(path: str | Path, limit: int | None = None) -> bytes:
     Raises
     ------
     InputError
-        The file is not gzip or expands past the limit.
+        The file is not gzip, expands past the limit, or expands more than 200:1 once
+        50 MB have been produced (a gzip bomb, refused before it fills memory).
     """
     limit = max_expanded_bytes() if limit is None else limit
     name = Path(path).name
+    packed = max(Path(path).stat().st_size, 1)
     out = io.BytesIO()
     try:
         with gzip.open(path, "rb") as fh:
             while chunk := fh.read(1 << 20):
                 out.write(chunk)
-                if out.tell() > limit:
+                size = out.tell()
+                if size > limit:
                     raise InputError(f"the file expands past {limit / 1e6:.0f} MB",
                                      "check where it came from; raise RECORRIDO_MAX_EXPANDED_MB if it is genuine",
+                                     file=name)
+                if size > _RATIO_FLOOR and size / _consumed(fh, packed) > _MAX_RATIO:  # early: memory stays low
+                    raise InputError(f"the file expands more than {_MAX_RATIO}:1 ({_consumed(fh, packed) / 1e6:.1f} MB "
+                                     f"into over "
+                                     f"{size / 1e6:.0f} MB), which looks like a gzip bomb",
+                                     "check where it came from; decompress it yourself if it is genuine",
                                      file=name)
     except (OSError, EOFError) as exc:
         raise InputError(f"not a readable gzip file ({exc})", "decompress it and check its contents", file=name) from None
     return out.getvalue()
+
+
+def _consumed(fh, packed: int) -> int:
+    """Compressed bytes read so far from a GzipFile (the whole file size if unknown)."""
+    try:
+        return max(int(fh.fileobj.tell()), 1)
+    except (AttributeError, OSError, ValueError):
+        return packed
 
 
 def neutralise_formula(value):

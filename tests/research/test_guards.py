@@ -354,3 +354,18 @@ def test_guards_read_member_limited_counts_real_bytes():
     ok = zipfile.ZipFile(io.BytesIO(_lying_zip({"a.xml": b"b" * 100_000}, declared=100_000)))
     with pytest.raises(InputError, match="expands past"):
         read_member_limited(ok, ok.getinfo("a.xml"), "a.docx", limit=50_000)
+
+
+def test_guards_gzip_bomb_refused_by_ratio_before_the_limit(tmp_path, monkeypatch):
+    import gzip
+
+    from research import guards
+
+    monkeypatch.setattr(guards, "_RATIO_FLOOR", 2 * 1024 * 1024)  # judge the ratio after 2 MB
+    bomb = tmp_path / "log.csv.gz"
+    bomb.write_bytes(gzip.compress(b"\0" * (8 * 1024 * 1024)))
+    with pytest.raises(InputError, match="more than 200:1"):
+        guards.read_gzip_limited(bomb)
+    fine = tmp_path / "ok.csv.gz"
+    fine.write_bytes(gzip.compress(b"case,activity\n" + b"".join(b"c%d,A%d\n" % (i, i % 7) for i in range(300_000))))
+    assert guards.read_gzip_limited(fine).startswith(b"case,activity\n")
