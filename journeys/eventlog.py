@@ -42,6 +42,7 @@ from research.errors import InputError
 from research.guards import check_size, check_zip_archive, max_expanded_bytes, read_gzip_limited
 from research.result import ImportResult
 from research.schema import EVENT_COLUMNS
+from research.textformats import sniff_delimiter
 
 __all__ = ["read_eventlog", "events_from_frame", "detect_event_columns", "parse_timestamps",
            "FIELD_SYNONYMS", "REQUIRED_FIELDS"]
@@ -564,23 +565,6 @@ def _decode(data: bytes, name: str) -> str:
     return data.decode("cp1252", errors="replace")
 
 
-def _sniff_delimiter(text: str) -> str:
-    lines = [ln for ln in text[:200_000].splitlines()[:50] if ln.strip()]
-    if not lines:
-        return ","
-    header = lines[0]
-    best, best_score = ",", -1
-    for d in (",", ";", "\t", "|"):
-        counts = [ln.count(d) for ln in lines[:20]]
-        if header.count(d) == 0:
-            continue
-        consistent = sum(1 for c in counts if c == counts[0])
-        score = consistent * 1000 + header.count(d)
-        if score > best_score:
-            best, best_score = d, score
-    return best
-
-
 def _read_csv(path: Path, mapping) -> ImportResult:
     compressed = path.name.lower().endswith(".gz")
     data = read_gzip_limited(path) if compressed else path.read_bytes()
@@ -588,7 +572,7 @@ def _read_csv(path: Path, mapping) -> ImportResult:
     if not text.strip():
         raise InputError("the file is empty", "export the log again with its contents", file=path.name)
     is_tsv = path.name.lower().endswith((".tsv", ".tsv.gz"))
-    delim = "\t" if is_tsv else _sniff_delimiter(text)
+    delim = "\t" if is_tsv else sniff_delimiter(text)
     try:
         # title lines above the header have fewer fields: size the grid by the widest early line
         width = max((ln.count(delim) for ln in text[:200_000].splitlines()[:50]), default=0) + 1

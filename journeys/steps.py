@@ -546,9 +546,9 @@ def _read_csv_rows(path: Path) -> list[list]:
     if "\x00" in text:
         raise InputError("the file is not a text CSV (it contains binary data)",
                          "export the sheet again as CSV (UTF-8) or use the .xlsx file", file=path.name)
-    sample = "\n".join(text.splitlines()[:30])
-    counts = {d: sample.count(d) for d in (";", ",", "\t", "|")}
-    delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+    from research.textformats import sniff_delimiter
+
+    delimiter = sniff_delimiter(text)  # quote-aware: "S2;S3" next-step lists do not count
     return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 

@@ -200,7 +200,10 @@ def _refuse_binary(data: bytes, name: str) -> None:
 def sniff_delimiter(text: str) -> str:
     """Pick the delimiter (comma, semicolon, tab or pipe) from the first lines.
 
-    The delimiter that splits the first lines into the same, largest number of fields wins.
+    Each candidate splits the lines quote-aware (a ``;`` inside ``"S2;S3"`` does not count).
+    The delimiter whose most common field count (2 or more) is shared by the most lines wins,
+    with a bonus when the first line has that count too; title lines above the header do
+    not confuse it.
 
     Examples
     --------
@@ -208,7 +211,13 @@ def sniff_delimiter(text: str) -> str:
     ';'
     >>> sniff_delimiter("a\\tb\\n1\\t2\\n"), sniff_delimiter("a,b\\n1,2\\n"), sniff_delimiter("solo")
     ('\\t', ',', ',')
+    >>> sniff_delimiter('Step ID,Step,Next steps\\nS1,Apply,"S2;S3"\\nS2,Pay,"S3;S4"\\nS3,Wait,\\n')
+    ','
+    >>> sniff_delimiter("Export of 2024, March\\ncase;activity;time\\nc1;A;2024-01-01\\n")
+    ';'
     """
+    from collections import Counter
+
     lines = [ln for ln in text[:65536].splitlines() if ln.strip()][:20]
     if not lines:
         return ","
@@ -218,10 +227,12 @@ def sniff_delimiter(text: str) -> str:
             counts = [len(r) for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=d)]
         except csv.Error:
             continue
-        if not counts or counts[0] < 2:
+        multi = Counter(c for c in counts if c >= 2)
+        if not multi:
             continue
-        same = sum(1 for c in counts if c == counts[0]) / len(counts)
-        score = same * 10 + min(counts[0], 50) / 50
+        mode = max(multi, key=lambda c: (multi[c], c))
+        same = multi[mode] / len(counts)
+        score = same * 10 + (2 if counts[0] == mode else 0) + min(mode, 50) / 50
         if score > best_score:
             best, best_score = d, score
     return best

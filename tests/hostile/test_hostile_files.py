@@ -22,10 +22,6 @@ MAX_RSS_MB = 2500  # a bomb that inflates in memory shows up here long before th
 
 # (case, command) -> what goes wrong today. Filled from the corpus runs; see the report.
 XFAIL: dict[tuple[str, str], str] = {
-    ("steps_semicolon_lists", "import"): ("exit 2 with a wrong diagnosis: the delimiter sniffer picks ';' from the "
-                                          "quoted next-step lists, so 'missing required column(s) step_id, step "
-                                          "(columns found: Step ID,Step,Channel,Next steps)'"),
-    ("steps_semicolon_lists", "journey"): "same delimiter misdetection as import (journey --steps)",
 }
 
 

@@ -205,3 +205,13 @@ def test_steps_utf16_tab_separated(tmp_path):
     path.write_bytes("Código\tPaso\tCanal\nA\tSolicitud\tteléfono; correo\n".encode("utf-16"))
     df = read_steps(path).tables["steps"]
     assert df[["step_id", "step", "channel"]].values.tolist() == [["A", "Solicitud", "phone;email"]]
+
+
+def test_steps_comma_csv_with_semicolon_lists_in_quotes(tmp_path):
+    path = tmp_path / "steps.csv"
+    ids = ["S1", "S2", "S3", "S4", "S5", "S6"]  # more ';' in the quoted lists than ',' in the file
+    rows = "".join(f'{i},Step {i},web,"{";".join(x for x in ids if x != i)}"\n' for i in ids)
+    path.write_text("Step ID,Step,Channel,Next steps\n" + rows, encoding="utf-8")
+    df = read_steps(path).tables["steps"]
+    assert df["step_id"].tolist() == ids
+    assert df["next_steps"].tolist()[0] == "S2;S3;S4;S5;S6"

@@ -26,3 +26,17 @@ def test_textformats_mixed_lines_reported_by_the_reader(tmp_path):
     assert result.tables["utterances"]["text"].tolist() == ["Trámite en línea", "Esperé en la oficina"]
     assert [s["row"] for s in result.skipped] == [3]
     assert "Windows-1252" in result.skipped[0]["reason"]
+
+
+def test_textformats_delimiter_ignores_separators_inside_quotes():
+    from research.textformats import sniff_delimiter
+
+    text = 'Step ID,Step,Next steps\nS1,Apply,"S2;S3"\nS2,Pay,"S3;S4"\nS3,Wait,"S4;S5"\nS4,End,\n'
+    assert sniff_delimiter(text) == ","
+    assert sniff_delimiter(text.replace(",", "|")) == "|"
+
+
+def test_textformats_delimiter_with_a_title_line_above_the_header():
+    from research.textformats import sniff_delimiter
+
+    assert sniff_delimiter("Registro, marzo 2024\ncase;activity;time\nc1;A;1\nc2;B;2\n") == ";"
