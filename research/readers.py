@@ -267,6 +267,7 @@ def _read_file(path: Path, name: str, kind, mapping, lang, interviewer, project)
         if is_csv:
             grids = _load_grids(path, name, ext, notes=notes)
     grids, hidden = _hidden(grids)
+    _check_mapping_columns(grids, mapping, name)
     if kind == "participants":
         from research.participants import participants_from_grids
 
@@ -298,6 +299,29 @@ def _transcripts_from_grids(grids, name, ext, mapping, lang, interviewers, proje
         layout = {"rows": "csv", "sheet-per-interview": "csv"}.get(layout, f"csv-{layout}")
     df = finish_utterances(records, lang=lang, interviewers=interviewers, project=project)
     return ImportResult(name, "transcripts", layout, {"utterances": df}, used, skipped)
+
+
+def _check_mapping_columns(grids, mapping: dict, name: str) -> None:
+    """An explicit mapping must name columns that exist (in the header area of some sheet)."""
+    if not mapping:
+        return
+    from research.columns import HEADER_SCAN_ROWS, normalise_name
+
+    seen: dict[str, str] = {}
+    headers: list[str] = []
+    for _sheet, rows, _merged in grids:
+        for row in (rows or [])[:HEADER_SCAN_ROWS]:
+            cells = [c.strip() for c in row if isinstance(c, str) and c.strip() and len(c) <= 200]
+            for c in cells:
+                seen.setdefault(normalise_name(c), c)
+            if not headers and len(cells) >= 2:
+                headers = cells
+    missing = [k for k in mapping if normalise_name(k) not in seen]
+    if missing:
+        shown = ", ".join(headers[:15]) + (" ..." if len(headers) > 15 else "")
+        raise InputError(f"--map names column(s) not in the file: {', '.join(missing)}"
+                         f" (columns found: {shown or 'none'})",
+                         "use a column name as written in the header row (check its spelling)", file=name)
 
 
 def _check_mapping_fields(mapping: dict, name: str) -> None:

@@ -132,3 +132,12 @@ def test_readers_os_errors_become_input_errors(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", denied)
     with pytest.raises(InputError, match="cannot read the file \\(Permission denied\\)"):
         read_file(p)
+
+
+def test_readers_mapping_naming_a_missing_column_is_an_error(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("Entrevista,Hablante,Notas\nE1,Ana,Hola\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"not in the file: Nope \(columns found: Entrevista, Hablante, Notas\)"):
+        read_file(path, mapping={"Nope": "text"})
+    ok = read_file(path, mapping={"notas": "text"})  # names match as the detector does (case, accents)
+    assert ok.tables["utterances"]["text"].tolist() == ["Hola"]
