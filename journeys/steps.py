@@ -596,6 +596,7 @@ def read_steps(path: str | Path, mapping: dict[str, str] | None = None) -> Impor
     skipped: list[dict] = []
     frames: list[pd.DataFrame] = []
     used_mapping: dict[str, str] = {}
+    header_cells: list[str] = []
     if suffix in (".xlsx", ".xlsm"):
         check_zip_archive(p, name)
         from python_calamine import CalamineError, CalamineWorkbook
@@ -626,6 +627,7 @@ def read_steps(path: str | Path, mapping: dict[str, str] | None = None) -> Impor
                                 "reason": "no steps header (no columns named step id and step in the first rows)"})
             else:
                 used_mapping.update(_mapping_of(rows, mapping))
+                header_cells += [c for c in _header_cells(rows, mapping) if c not in header_cells]
         if not frames:
             raise first_error or InputError("the workbook has no sheets with data",
                                             "put the steps in the first sheet with a header row", file=name)
@@ -636,10 +638,16 @@ def read_steps(path: str | Path, mapping: dict[str, str] | None = None) -> Impor
             raise InputError("the file has no data", "export the steps sheet again", file=name)
         frames.append(steps_from_rows(rows, journey=p.stem, file=name, sheet=None, mapping=mapping))
         used_mapping.update(_mapping_of(rows, mapping))
+        header_cells = _header_cells(rows, mapping)
         layout = "csv"
     else:
         raise InputError(f"a steps file cannot be {suffix or 'without extension'}",
                          "use an .xlsx workbook (one sheet per journey) or a .csv file", file=name)
+    unused = [k for k in (mapping or {}) if _norm(k) not in {_norm(c) for c in header_cells}]
+    if unused:  # an explicit mapping naming a column the file does not have is a mistake, not a no-op
+        raise InputError(f"--map names column(s) not in the file: {', '.join(unused)} "
+                         f"(columns found: {', '.join(header_cells[:15]) or 'none'})",
+                         "use a column name as written in the header row (check its spelling)", file=name)
     df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if df.empty:
         raise InputError("the steps sheet has a header but no steps",
@@ -684,6 +692,12 @@ def _resolve_ids(df: pd.DataFrame) -> pd.DataFrame:
         out.append(";".join(items))
     df["next_steps"] = out
     return df
+
+
+def _header_cells(rows, mapping) -> list[str]:
+    """Every non-empty cell of the detected header row."""
+    header = _detect_header(rows, mapping)
+    return [c for c in (_cell_text(x) for x in rows[header[0]]) if c] if header else []
 
 
 def _mapping_of(rows, mapping) -> dict[str, str]:

@@ -215,3 +215,11 @@ def test_steps_comma_csv_with_semicolon_lists_in_quotes(tmp_path):
     df = read_steps(path).tables["steps"]
     assert df["step_id"].tolist() == ids
     assert df["next_steps"].tolist()[0] == "S2;S3;S4;S5;S6"
+
+
+def test_steps_mapping_naming_a_missing_column_is_an_error(tmp_path):
+    path = tmp_path / "steps.csv"
+    path.write_text("Code,Step,Channel\nS1,Apply,web\nS2,Pay,office\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"not in the file: Nope \(columns found: Code, Step, Channel\)"):
+        read_steps(path, mapping={"Nope": "step_id"})
+    assert read_steps(path, mapping={"code": "step_id"}).tables["steps"]["step_id"].tolist() == ["S1", "S2"]
