@@ -264,3 +264,26 @@ def test_painpoints_bare_answer_reads_the_question(lang, text, question, categor
 def test_painpoints_bare_duration_without_question_is_no_pain(lang, text):
     assert not is_pain_text(text, lang)
     assert not is_pain_text(text, lang, context="¿Qué tal le pareció?" if lang == "es" else "How was it?")
+
+
+@pytest.mark.parametrize("text, category", [
+    ("I lost two mornings of pay sorting out the licence.", "cost"),
+    ("There's an additional fee on top that nobody mentions.", "cost"),
+    ("The man just said it's not my department and turned away.", "staff"),
+    ("My aunt doesn't use computers and now it's all online.", "access"),
+    ("I've got six hundred cases assigned to me on my own.", "internal_tools"),
+    ("They wanted the same signed letter every visit.", "repetition"),
+    ("I couldn't figure out which box was for my income.", "complexity"),
+    ("The forms are not really meant for ordinary people.", "complexity"),
+    ("It took, honestly, like seven months to hear anything.", "waiting"),
+])
+def test_painpoints_interview_speech_categories_en(text, category):
+    row = _one(text, "en")
+    assert row["is_pain"] is True
+    assert row["category"] == category
+
+
+def test_painpoints_discourse_well_is_not_praise_en():
+    # "Well," opening a story is a hedge, not praise: the pain after it still counts
+    assert _one("Well, I'm still waiting on the decision.", "en")["is_pain"] is True
+    assert _one("It went well, thanks.", "en")["is_pain"] is False
