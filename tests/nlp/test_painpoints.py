@@ -287,3 +287,17 @@ def test_painpoints_discourse_well_is_not_praise_en():
     # "Well," opening a story is a hedge, not praise: the pain after it still counts
     assert _one("Well, I'm still waiting on the decision.", "en")["is_pain"] is True
     assert _one("It went well, thanks.", "en")["is_pain"] is False
+
+
+@pytest.mark.parametrize("lang, text, category", [
+    ("en", "Nobody tells you about the second appointment until you turn up.", "information"),
+    ("en", "The booklet is sixty pages long and I'm supposed to read it all.", "complexity"),
+    ("en", "In the end we paid an agent to handle it.", "cost"),
+    ("es", "Perdimos una semana de salario con tanta vuelta.", "cost"),
+    ("es", "El guardia dijo que no era su problema y se fue.", "staff"),
+    ("es", "Tengo doscientos expedientes pendientes y nadie me ayuda.", "internal_tools"),
+])
+def test_painpoints_interview_speech_categories_round3(lang, text, category):
+    row = _one(text, lang)
+    assert row["is_pain"] is True
+    assert row["category"] == category
