@@ -102,8 +102,7 @@ def test_demo_manifest_errors_are_input_errors(tmp_path):
 
 @pytest.mark.slow
 def test_demo_real_demo_folder_loads(tmp_path, monkeypatch):
-    if not (demo_mod.DEMO_DIR / "manifest.json").exists():
-        pytest.skip("data/demo has not been generated yet")
+    assert (demo_mod.DEMO_DIR / "manifest.json").exists(), "data/demo/manifest.json is missing"
     monkeypatch.setitem(sys.modules, "nlp.extract", None)
     monkeypatch.setitem(sys.modules, "nlp.narrated", None)
     repo = Repository(f"sqlite:///{tmp_path / 'demo.db'}")

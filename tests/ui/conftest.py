@@ -22,29 +22,16 @@ TITLES = {"project": "project_title", "import": "import_title", "evidence": "evi
           "journey": "journey_title", "priorities": "priorities_title", "export": "export_title"}
 
 
-def has_library(*modules: str) -> bool:
-    """Whether the library parts a behaviour test needs have landed."""
-    import importlib
-
-    try:
-        for m in modules:
-            importlib.import_module(m)
-    except ImportError:
-        return False
-    return True
-
-
 @pytest.fixture(scope="session")
-def demo_db_file(tmp_path_factory) -> Path | None:
+def demo_db_file(tmp_path_factory) -> Path:
     """A SQLite file with the demo project loaded once per test session (copied per test)."""
     path = tmp_path_factory.mktemp("demo-db") / "demo.db"
-    if has_library("research.repository", "research.demo"):
-        from research.demo import ensure_demo
-        from research.repository import Repository
+    from research.demo import ensure_demo
+    from research.repository import Repository
 
-        repo = Repository(f"sqlite:///{path}")
-        ensure_demo(repo)
-        repo.close()
+    repo = Repository(f"sqlite:///{path}")
+    ensure_demo(repo)
+    repo.close()
     return path
 
 
@@ -203,8 +190,6 @@ def build_workshop_project(url: str, name: str = "taller") -> str:
 @pytest.fixture
 def workshop(db_url) -> str:
     """The tiny workshop project in this test's database; returns its name."""
-    if not has_library("research.repository"):
-        pytest.skip("research.repository has not landed")
     return build_workshop_project(db_url)
 
 
