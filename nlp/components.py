@@ -25,9 +25,10 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 
-from spacy.attrs import IDX, IS_SPACE, LENGTH, ORTH, SENT_START
+from spacy.attrs import IDX, LEMMA, LENGTH, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -198,6 +199,7 @@ class PainPointDetector:
         # pattern): spaCy's Matcher tests every pattern at every token, which is slow
         self.full_matcher = Matcher(nlp.vocab)
         anchor_groups: dict[tuple, Matcher] = {}
+        anchor_needs: dict[tuple, list] = {}
         self.meta: dict[int, tuple[str, float, str | None]] = {}
         records = load_patterns(self.lang, self.cfg["patterns_dir"])
         for i, rec in enumerate(records):
@@ -214,15 +216,21 @@ class PainPointDetector:
                 group = tuple(sorted(w.lower() for w in rec["anchor"]))
                 if group not in anchor_groups:
                     anchor_groups[group] = Matcher(nlp.vocab)
+                    anchor_needs[group] = []
                 anchor_groups[group].add(key, [pattern])
+                anchor_needs[group].append(_required_words(pattern, nlp.vocab.strings))
             else:
                 self.full_matcher.add(key, [pattern])
         # marker words and anchors go into the same PhraseMatcher: one pass over the Doc
         self.anchored: dict[int, Matcher] = {}  # anchor key -> Matcher of the patterns it anchors
+        # anchor key -> per pattern, the words it cannot match without (skip windows that lack them)
+        self.anchor_needs: dict[int, list] = {}
         for k, (words, matcher) in enumerate(anchor_groups.items()):
             key = f"ANCHOR#{k}"
             self.phrase_matcher.add(key, [nlp.make_doc(w) for w in words])
-            self.anchored[nlp.vocab.strings.add(key)] = matcher
+            key_id = nlp.vocab.strings.add(key)
+            self.anchored[key_id] = matcher
+            self.anchor_needs[key_id] = anchor_needs[words]
         self.anchor_window = 8
         for label, words in (("NEG", self.lex.NEGATORS), ("INT", self.lex.INTENSIFIERS),
                              ("CONTRAST", self.lex.CONTRAST_MARKERS),
@@ -231,7 +239,7 @@ class PainPointDetector:
             forms = {f for w in words for f in (w.lower(), fold_accents(w.lower()))}
             self.phrase_matcher.add(label, [nlp.make_doc(f) for f in forms])
         self.marker_ids = {nlp.vocab.strings[k]: k for k in ("NEG", "INT", "CONTRAST", "CONC", "HYPO")}
-        self._break_memo: dict[int, bool] = {}
+        self._flag_memo: dict[int, int] = {}
         self.nothing_answers = {fold_accents(a) for a in self.lex.NOTHING_ANSWERS}
         self.need_openers = {fold_accents(w.lower()) for w in self.lex.NEED_OPENERS}
         self._asks_memo: dict[str, frozenset] = {}
@@ -251,8 +259,13 @@ class PainPointDetector:
         return got
 
     # ------------------------------------------------------------------ matching
-    def _match(self, doc: Doc):
-        """Cues ``(start, end, label, weight, category)`` and marker spans by kind."""
+    def _match(self, doc: Doc, bounds: list[tuple[int, int]], words):
+        """Cues ``(start, end, label, weight, category)`` sorted by position, and marker spans
+        by kind (sorted by start), for the texts at token ranges ``bounds`` of ``doc``.
+
+        Token patterns never run across two texts. ``words`` gives the ``ORTH``, ``LOWER`` and
+        ``LEMMA`` columns of ``doc`` (a callable: computed only when an anchor is found).
+        """
         found = []
         marks = {"NEG": [], "INT": [], "CONTRAST": [], "CONC": [], "HYPO": []}
         anchors = []
@@ -268,20 +281,11 @@ class PainPointDetector:
         if len(self.shape_matcher):
             found += [(s, e, *meta[m]) for m, s, e in self.shape_matcher(doc)]
         if len(self.full_matcher):
-            found += [(s, e, *meta[m]) for m, s, e in self.full_matcher(doc)]
+            for lo, hi in bounds:
+                if lo < hi:
+                    found += [(s + lo, e + lo, *meta[m]) for m, s, e in self.full_matcher(doc[lo:hi])]
         if anchors:
-            windows: dict[int, list[list[int]]] = {}
-            for key, a, b in anchors:
-                lo, hi = max(0, a - self.anchor_window), min(len(doc), b + 3)
-                w = windows.setdefault(key, [])
-                if w and lo <= w[-1][1]:
-                    w[-1][1] = max(w[-1][1], hi)
-                else:
-                    w.append([lo, hi])
-            for key, spans in windows.items():
-                matcher = self.anchored[key]
-                for lo, hi in spans:
-                    found += [(s + lo, e + lo, *meta[m]) for m, s, e in matcher(doc[lo:hi])]
+            found += self._anchored(doc, anchors, bounds, words())
         # a cue inside a longer cue ("working" in "not working") is dropped; the same span
         # found by two patterns of one label counts once, with the larger weight
         best: dict[tuple, tuple] = {}
@@ -291,91 +295,164 @@ class PainPointDetector:
                 best[key] = c
         found = sorted(best.values(), key=lambda c: (c[0], -(c[1] - c[0])))
         kept = []
+        reach = -1  # the furthest end of a kept cue: a cue ending beyond it is inside none
         for c in found:
-            if any(k[0] <= c[0] and c[1] <= k[1] and (k[1] - k[0]) > (c[1] - c[0]) for k in kept[-12:]):
+            if c[1] <= reach and any(k[0] <= c[0] and c[1] <= k[1] and (k[1] - k[0]) > (c[1] - c[0])
+                                     for k in kept[-12:]):
                 continue
             kept.append(c)
+            if c[1] > reach:
+                reach = c[1]
         return kept, marks
 
-    def _cues(self, doc: Doc) -> list[tuple[int, int, str, float, str | None]]:
-        return self._match(doc)[0]
+    def _anchored(self, doc: Doc, anchors, bounds, words) -> list[tuple]:
+        """Matches of the token patterns near their anchors (``anchors`` sorted by start), one
+        text at a time; a window that lacks a word every pattern of its group needs is skipped."""
+        meta = self.meta
+        out = []
+        reach = self.anchor_window
+        i = 0
+        bi = 0
+        while i < len(anchors):
+            while bounds[bi][1] <= anchors[i][1]:
+                bi += 1
+            lo_text, hi_text = bounds[bi]
+            windows: dict[int, list[list[int]]] = {}
+            while i < len(anchors) and anchors[i][1] < hi_text:
+                key, a, b = anchors[i]
+                i += 1
+                lo, hi = max(lo_text, a - reach), min(hi_text, b + 3)
+                w = windows.setdefault(key, [])
+                if w and lo <= w[-1][1]:
+                    w[-1][1] = max(w[-1][1], hi)
+                else:
+                    w.append([lo, hi])
+            for key, spans in windows.items():
+                matcher = self.anchored[key]
+                needs = self.anchor_needs[key]
+                for lo, hi in spans:
+                    if not _may_match(needs, words, lo, hi):
+                        continue
+                    out += [(s + lo, e + lo, *meta[m]) for m, s, e in matcher(doc[lo:hi])]
+        return out
 
+    # ------------------------------------------------------------------ sentences
     def __call__(self, doc: Doc) -> Doc:
-        results = []
-        n = len(doc)
-        if n == 0:
-            doc.user_data[SENTENCES_KEY] = results
-            return doc
-        cues, marks = self._match(doc)
         context = doc.user_data.get(CONTEXT_KEY)
-        improvement = bool(context) and is_improvement_question(context, self.lang)
-        asks = self._asks(context) if cues else frozenset()
-        # token facts from arrays: building Token objects costs more than tokenising
-        arr = doc.to_array([SENT_START, IS_SPACE, IDX, LENGTH]).astype("int64")
-        starts = (arr[:, 0] == 1).nonzero()[0].tolist() or [0]
-        if starts[0] != 0:
-            starts.insert(0, 0)
-        space = arr[:, 1].tolist()
-        idx = arr[:, 2].tolist()
-        length = arr[:, 3].tolist()
-        ctx = _DocFacts(doc, idx, length, self._break_memo) if cues or improvement else None
-        ci = 0
-        for s0, s1 in zip(starts, starts[1:] + [n], strict=True):
-            while s0 < s1 and space[s0]:
-                s0 += 1
-            e1 = s1
-            while e1 > s0 and space[e1 - 1]:
-                e1 -= 1
-            if s0 >= e1:
-                continue
-            mine = []
-            while ci < len(cues) and cues[ci][0] < s1:
-                if cues[ci][0] >= s0:
-                    mine.append(cues[ci])
-                ci += 1
-            if not mine and not improvement:
-                results.append({"start": idx[s0], "end": idx[e1 - 1] + length[e1 - 1], "is_pain": False,
-                                "category": None, "severity": 0.0, "cue_spans": [], "score": 0.0})
-                continue
-            results.append(self._score(ctx, s0, e1, mine, marks, improvement, asks))
-        doc.user_data[SENTENCES_KEY] = results
+        doc.user_data[SENTENCES_KEY] = self.analyse(doc, [(0, len(doc), 0, context)])[0]
         return doc
 
+    def analyse(self, doc: Doc, texts: list[tuple[int, int, int, str | None]]) -> list[list[dict]]:
+        """Sentence results of several texts tokenised into one Doc (what ``__call__`` writes to
+        ``doc._.pain_sentences``, one list per text).
+
+        Each text is ``(lo, hi, offset, context)``: its tokens ``doc[lo:hi]``, the character
+        offset of its first character in ``doc.text`` (result offsets are relative to it) and the
+        question it answers. Sentence starts must be set, and each text's first token must start
+        one; texts must be in order and separated by whitespace tokens. The results are those of
+        each text analysed alone.
+        """
+        out: list[list[dict]] = [[] for _ in texts]
+        n = len(doc)
+        if n == 0:
+            return out
+        arr = doc.to_array(_POSITION_ATTRS).astype("int64")
+        sent_starts = (arr[:, 0] == 1).nonzero()[0].tolist()
+        idx = arr[:, 1].tolist()
+        length = arr[:, 2].tolist()
+        words = doc.to_array(_WORD_ATTRS)
+        orths = words[:, 0].tolist()
+        get = self._flag_memo.get
+        flags = [get(o) for o in orths]
+        if None in flags:
+            flags = [f if f is not None else self._flags(o, doc.vocab) for f, o in zip(flags, orths, strict=True)]
+        bounds = [(lo, hi) for lo, hi, _off, _ctx in texts]
+        columns = {}
+
+        def word_columns():
+            if not columns:
+                columns.update(ORTH=orths, LOWER=words[:, 1].tolist(), LEMMA=words[:, 2].tolist())
+            return columns
+
+        cues, marks = self._match(doc, bounds, word_columns)
+        facts = _Facts(doc, idx, length, flags, marks)
+        ci = 0
+        lang = self.lang
+        for k, (lo, hi, off, context) in enumerate(texts):
+            if lo >= hi:
+                continue
+            improvement = bool(context) and is_improvement_question(context, lang)
+            asks = self._asks(context)
+            results = out[k]
+            starts = [lo] + sent_starts[bisect_right(sent_starts, lo):bisect_left(sent_starts, hi)]
+            for s0, s1 in zip(starts, starts[1:] + [hi], strict=True):
+                while s0 < s1 and flags[s0] & _SPACE:
+                    s0 += 1
+                e1 = s1
+                while e1 > s0 and flags[e1 - 1] & _SPACE:
+                    e1 -= 1
+                if s0 >= e1:
+                    continue
+                mine = []
+                while ci < len(cues) and cues[ci][0] < s1:
+                    if cues[ci][0] >= s0:
+                        mine.append(cues[ci])
+                    ci += 1
+                if not mine and not improvement:
+                    results.append({"start": idx[s0] - off, "end": idx[e1 - 1] + length[e1 - 1] - off,
+                                    "is_pain": False, "category": None, "severity": 0.0, "cue_spans": [],
+                                    "score": 0.0})
+                    continue
+                results.append(self._score(facts, s0, e1, mine, improvement, asks, off))
+        return out
+
+    def _flags(self, orth: int, vocab) -> int:
+        """Bits of a word form (memoised): space, clause break, number, "!", shouting."""
+        lex = vocab[orth]
+        t = lex.orth_
+        f = ((_SPACE if lex.is_space else 0) | (_BRK if t in _BREAK_CHARS or "\n" in t else 0)
+             | (_NUM if lex.like_num else 0) | (_EXCL if "!" in t else 0)
+             | (_SHOUT if t.isupper() and len(t) > 3 else 0))
+        self._flag_memo[orth] = f
+        return f
+
     # ------------------------------------------------------------------ scoring
-    def _negated(self, ctx, start, s0, neg_marks, contrast_starts) -> int | None:
+    def _negated(self, flags, start, s0, neg_marks, contrast_starts) -> int | None:
         """Token index of the negator governing a cue at ``start``, or None."""
         lo = max(s0, start - self.cfg["negation_window"])
-        brk = ctx.brk
         for ns, ne in neg_marks:
             if lo < ne <= start:
                 # no clause break between the negator and the cue
-                if any(brk[j] for j in range(ne, start)):
+                if any(flags[j] & _BRK for j in range(ne, start)):
                     continue
                 if any(ne <= c < start for c in contrast_starts):
                     continue
                 return ns
         return None
 
-    def _score(self, ctx, s0, e1, cues, marks, improvement, asks=frozenset()) -> dict:
+    def _score(self, fx, s0, e1, cues, improvement, asks, off) -> dict:
         cfg = self.cfg
-        neg_all = [m for m in marks["NEG"] if s0 <= m[0] < e1]
+        flags = fx.flags
+        neg_all = fx.marks_in("NEG", s0, e1)
         # a negator inside a longer cue ("nobody answered", "ningún problema") belongs to it:
         # it negates no other pain cue, and such a cue is not negated again ("no ... ningún")
-        neg = [m for m in neg_all if not any(c[0] <= m[0] and m[1] <= c[1] and c[1] - c[0] > m[1] - m[0]
-                                             for c in cues)]
-        self_negated = ({(c[0], c[1]) for c in cues if any(c[0] <= m[0] and m[1] <= c[1] for m in neg_all)}
-                        if neg_all else set())
-        ints = [m for m in marks["INT"] if s0 <= m[0] < e1]
-        contrasts = [m for m in marks["CONTRAST"] if s0 <= m[0] < e1 - 1]
-        hypos = [m for m in marks["HYPO"] if s0 <= m[0] < e1]
+        if neg_all:
+            neg = [m for m in neg_all if not any(c[0] <= m[0] and m[1] <= c[1] and c[1] - c[0] > m[1] - m[0]
+                                                 for c in cues)]
+            self_negated = {(c[0], c[1]) for c in cues if any(c[0] <= m[0] and m[1] <= c[1] for m in neg_all)}
+        else:
+            neg = neg_all
+            self_negated = set()
+        ints = fx.marks_in("INT", s0, e1)
+        contrasts = fx.marks_in("CONTRAST", s0, e1 - 1)
+        hypos = fx.marks_in("HYPO", s0, e1)
         pivot = contrasts[-1][1] if contrasts else None
         praise_everywhere = 1.0
-        opening = [m for m in marks["CONC"] if s0 <= m[0] <= s0 + 1]
+        opening = fx.marks_in("CONC", s0, s0 + 2)
         if opening:  # "Although it was clean, the food was cold": the point follows the comma
             ce = opening[0][1]
             later = [c for c in contrasts if c[0] >= ce]
-            brk = ctx.brk
-            first_break = next((j for j in range(ce, e1 - 1) if brk[j]), None)
+            first_break = next((j for j in range(ce, e1 - 1) if flags[j] & _BRK), None)
             if later:
                 pivot = later[-1][1]
             elif first_break is not None:
@@ -386,21 +463,21 @@ class PainPointDetector:
         contrast_starts = [c[0] for c in contrasts]
         hypo_ranges = []
         for hs, he in hypos:
-            brk = ctx.brk
             end = he
-            while end < e1 and not brk[end]:
+            while end < e1 and not flags[end] & _BRK:
                 end += 1
             hypo_ranges.append((hs, end))
 
         # "Sin licencia no puedo trabajar" / "Without the permit we can't open": a need, not a pain
-        need = (bool(neg_all) and fold_accents(ctx.doc[s0].lower_) in self.need_openers
+        need = (bool(neg_all) and fold_accents(fx.doc[s0].lower_) in self.need_openers
                 and any(m[0] > s0 + 1 for m in neg_all))
         pain = praise = suggestion = 0.0
         implicit_pain = explicit_pain = 0.0
         by_cat: dict[str, float] = {}
         implicit_by_cat: dict[str, float] = {}
-        pain_cues: list[str] = []
+        pain_cues: list[tuple[int, int]] = []
         implicit = n_int = 0
+        idx, length = fx.idx, fx.length
         for s, e, label, weight, category in cues:
             praise_label = label == "POSITIVE"
             # the clause after "but" carries the point: its pains weigh more, and praise
@@ -422,16 +499,17 @@ class PainPointDetector:
             if (s, e) in self_negated or not neg_all:
                 negator = None
             else:  # negators inside pain cues still negate praise ("no funciona bien")
-                negator = self._negated(ctx, s, s0, neg if label in _PAIN_LABELS else neg_all,
+                negator = self._negated(flags, s, s0, neg if label in _PAIN_LABELS else neg_all,
                                         contrast_starts)
             if label in _PAIN_LABELS:
                 if negator is not None:
                     praise += cfg["negated_pain_praise"] * f
                     continue
                 # a duration or count ("tres horas", "three times") is an implicit pain
-                is_implicit = label in ("waiting", "repetition") and ctx.has_number(s, e)
+                is_implicit = label in ("waiting", "repetition") and any(
+                    flags[j] & _NUM for j in range(s, e))
                 # a bare one ("four hours", "tres veces", not "Esperé tres horas") says no more
-                bare = is_implicit and ctx.has_number(s, s + 1)
+                bare = is_implicit and bool(flags[s] & _NUM)
                 w = weight * f * boost
                 if bare and label in asks:
                     w *= cfg["answer_boost"]  # "About four hours." answering "How long did you wait?"
@@ -440,7 +518,7 @@ class PainPointDetector:
                 if weight < cfg["topic_below"]:
                     continue  # a topic word: it names the category, not a pain
                 pain += w
-                pain_cues.append(ctx.text(s, e))
+                pain_cues.append((idx[s] - off, idx[e - 1] + length[e - 1] - off))
                 if is_implicit:
                     implicit += 1
                     implicit_pain += w
@@ -456,21 +534,21 @@ class PainPointDetector:
                     explicit_pain += w
                     cat = category or "other"
                     by_cat[cat] = by_cat.get(cat, 0.0) + w
-                    pain_cues.append(ctx.text(negator, e))
+                    pain_cues.append((idx[negator] - off, idx[e - 1] + length[e - 1] - off))
                     n_int += intensified
                 elif praise_label:
                     praise += weight * f * boost * cfg["positive_weight"]
             elif label == "SUGGESTION" and negator is None:
                 suggestion += weight * f
                 if improvement:
-                    pain_cues.append(ctx.text(s, e))
+                    pain_cues.append((idx[s] - off, idx[e - 1] + length[e - 1] - off))
 
         if implicit_pain and not explicit_pain and praise > 0 and not contrasts:
             # "took me about ten minutes, it was painless": a praised duration is no wait
             pain -= implicit_pain
         if improvement:
             pain += suggestion * cfg["improvement_suggestion_weight"]
-            nothing = self._is_nothing(ctx.doc, s0, e1)
+            nothing = self._is_nothing(fx.doc, s0, e1)
             if nothing:
                 pain = 0.0
             elif not cues:
@@ -494,13 +572,13 @@ class PainPointDetector:
                 category = "other"
             severity = 1.0 - math.exp(-net / 2.5)
             severity += 0.1 * min(n_int, 2) + 0.1 * min(implicit, 1)
-            severity += 0.1 if ctx.has_exclamation(s0, e1) else 0.0
-            if ctx.has_shouting(s0, e1):
+            severity += 0.1 if any(flags[j] & _EXCL for j in range(s0, e1)) else 0.0
+            if any(flags[j] & _SHOUT for j in range(s0, e1)):
                 severity += 0.05
             severity = round(min(1.0, max(0.05, severity)), 2)
         return {
-            "start": ctx.idx[s0],
-            "end": ctx.idx[e1 - 1] + ctx.length[e1 - 1],
+            "start": idx[s0] - off,
+            "end": idx[e1 - 1] + length[e1 - 1] - off,
             "is_pain": bool(is_pain),
             "category": category,
             "severity": severity,
@@ -513,65 +591,62 @@ class PainPointDetector:
         return fold_accents(words) in self.nothing_answers
 
 
-_FLAG_MEMO: dict[int, int] = {}
+# token columns read once per Doc (Token objects cost more than tokenising)
+_POSITION_ATTRS = [SENT_START, IDX, LENGTH]
+_WORD_ATTRS = [ORTH, LOWER, LEMMA]
+# bits of a word form (PainPointDetector._flags)
+_SPACE, _BRK, _NUM, _EXCL, _SHOUT = 1, 2, 4, 8, 16
+_WORD_COLUMNS = ("ORTH", "LOWER", "LEMMA")
 
 
-class _DocFacts:
-    """Per-Doc token facts as plain lists, computed when first needed."""
+def _required_words(pattern: list[dict], strings) -> list[tuple[str, frozenset]]:
+    """What a token pattern cannot match without: for each of its tokens that must occur once
+    or more, ``(column, ids)`` when it asks for one of some ``ORTH``/``LOWER``/``LEMMA`` values."""
+    out = []
+    for tok in pattern:
+        if tok.get("OP", "1") not in ("1", "+"):
+            continue
+        for attr in _WORD_COLUMNS:
+            want = tok.get(attr)
+            if isinstance(want, str):
+                values = [want]
+            elif isinstance(want, dict) and set(want) == {"IN"}:
+                values = want["IN"]
+            else:
+                continue
+            out.append((attr, frozenset(strings.add(v) for v in values)))
+    return out
 
-    __slots__ = ("doc", "idx", "length", "_brk", "_memo", "_orths")
 
-    def __init__(self, doc: Doc, idx: list[int], length: list[int], memo: dict[int, bool]):
+def _may_match(needs: list[list[tuple[str, frozenset]]], columns: dict, lo: int, hi: int) -> bool:
+    """False when no pattern of a group can match tokens ``lo:hi`` (a required word is missing)."""
+    seen = {}
+    for reqs in needs:
+        for attr, ids in reqs:
+            have = seen.get(attr)
+            if have is None:
+                have = seen[attr] = set(columns[attr][lo:hi])
+            if ids.isdisjoint(have):
+                break
+        else:
+            return True
+    return False
+
+
+class _Facts:
+    """Per-Doc token facts as plain lists, and marker spans of one kind between two tokens."""
+
+    __slots__ = ("doc", "idx", "length", "flags", "_marks", "_starts")
+
+    def __init__(self, doc: Doc, idx: list[int], length: list[int], flags: list[int], marks: dict):
         self.doc = doc
         self.idx = idx
         self.length = length
-        self._memo = memo  # clause-break flag per word form, shared across Docs
-        self._brk = None
-        self._orths = None
+        self.flags = flags
+        self._marks = marks
+        self._starts = {kind: [m[0] for m in spans] for kind, spans in marks.items()}
 
-    @property
-    def orths(self) -> list[int]:
-        if self._orths is None:
-            self._orths = self.doc.to_array(ORTH).tolist()
-        return self._orths
-
-    @property
-    def brk(self) -> list[bool]:
-        if self._brk is None:
-            strings = self.doc.vocab.strings
-            memo = self._memo
-            brk = []
-            for orth in self.orths:
-                b = memo.get(orth)
-                if b is None:
-                    t = strings[orth]
-                    b = memo[orth] = t in _BREAK_CHARS or "\n" in t
-                brk.append(b)
-            self._brk = brk
-        return self._brk
-
-    def text(self, s: int, e: int) -> tuple[int, int]:
-        """Character span of tokens ``s:e`` (turned into text by the caller, who has it)."""
-        return self.idx[s], self.idx[e - 1] + self.length[e - 1]
-
-    def has_number(self, s: int, e: int) -> bool:
-        return any(t.like_num for t in self.doc[s:e])
-
-    def has_exclamation(self, s: int, e: int) -> bool:
-        return self._any_flag(s, e, 1)
-
-    def has_shouting(self, s: int, e: int) -> bool:
-        return self._any_flag(s, e, 2)
-
-    def _any_flag(self, s: int, e: int, bit: int) -> bool:
-        """Flags per word form: 1 contains "!", 2 upper case and longer than 3 characters."""
-        memo = _FLAG_MEMO
-        strings = self.doc.vocab.strings
-        for orth in self.orths[s:e]:
-            f = memo.get(orth)
-            if f is None:
-                t = strings[orth]
-                f = memo[orth] = ("!" in t) | (2 if t.isupper() and len(t) > 3 else 0)
-            if f & bit:
-                return True
-        return False
+    def marks_in(self, kind: str, a: int, b: int) -> list[tuple[int, int]]:
+        """Marker spans of ``kind`` starting at tokens ``a`` to ``b - 1``."""
+        starts = self._starts[kind]
+        return self._marks[kind][bisect_left(starts, a):bisect_left(starts, b)]

@@ -133,7 +133,6 @@ class SentenceSplitter:
             return
         strings = doc.vocab.strings
         memo = self._memo
-        facts = [memo[orth] for orth in orths]
         if _STEMS.intersection(kinds):
             stem = _WORD
             for i, (orth, ws) in enumerate(zip(orths, spacy, strict=True)):
@@ -141,36 +140,47 @@ class SentenceSplitter:
                 if stem and k == _TERMINAL_KIND and strings[orth] == ".":
                     k = kinds[i] = _FINAL_ABBR if stem == _FINAL_STEM else _ABBR  # "Sr" + "."
                 stem = k if k in (_ABBR_STEM, _FINAL_STEM) and not ws else _WORD
-        prev = kinds[0]  # kind of the last token that is not a space
-        prev_i = 0
-        newline = prev == _NEWLINE
-        for i in range(1, len(kinds)):
-            k = kinds[i]
-            if k in (_SPACE, _NEWLINE):
-                newline = newline or k == _NEWLINE
+        # a sentence can only start at the first word after a line break, a terminal mark, a
+        # closing quote or a final abbreviation, or at "¿"/"¡": look at those words only
+        n = len(kinds)
+        spaces = (_SPACE, _NEWLINE)
+        candidates = set()
+        for j in [j for j, k in enumerate(kinds) if k in _TRIGGERS]:
+            if kinds[j] == _OPENER:
+                candidates.add(j)
                 continue
-            if prev in (_SPACE, _NEWLINE):
-                start = False  # only spaces so far
-            elif k in _ENDERS and kinds[i - 1] not in (_SPACE, _NEWLINE):
-                start = False  # "!!", '."' stay with their sentence
-            elif newline:
+            i = j + 1
+            while i < n and kinds[i] in spaces:
+                i += 1
+            if i < n:
+                candidates.add(i)
+        for i in sorted(candidates):
+            if i == 0:
+                continue
+            k = kinds[i]
+            prev_i = i - 1
+            newline = False
+            while prev_i >= 0 and kinds[prev_i] in spaces:
+                newline = newline or kinds[prev_i] == _NEWLINE
+                prev_i -= 1
+            if prev_i < 0:
+                continue  # only spaces before it
+            prev = kinds[prev_i]
+            if k in _ENDERS and kinds[i - 1] not in spaces:
+                continue  # "!!", '."' stay with their sentence
+            if newline:
                 start = True
             elif prev == _ELLIPSIS_KIND:
-                start = not facts[i][1]
+                start = not memo[orths[i]][1]
             elif prev == _TERMINAL_KIND or (
                     prev == _CLOSER and prev_i >= 1 and kinds[prev_i - 1] in _TERMINALS):
                 start = True
             elif prev == _FINAL_ABBR:
-                start = facts[i][2]
-            elif k == _OPENER and not facts[prev_i][3]:
-                start = True
+                start = memo[orths[i]][2]
             else:
-                start = False
+                start = k == _OPENER and not memo[orths[prev_i]][3]
             if start:
                 out[i] = 1
-            prev = k
-            prev_i = i
-            newline = False
 
 
 _MINUS_ONE = numpy.uint64(2**64 - 1)  # -1 as spaCy's uint64 arrays hold it
@@ -178,6 +188,7 @@ _SENT_START = [SENT_START]
 _ORTH_SPACY = [ORTH, SPACY]
 _STARTERS = {_NEWLINE, _ELLIPSIS_KIND, _TERMINAL_KIND, _FINAL_ABBR, _CLOSER, _ABBR_STEM, _FINAL_STEM}
 _STEMS = {_ABBR_STEM, _FINAL_STEM}
+_TRIGGERS = {_NEWLINE, _ELLIPSIS_KIND, _TERMINAL_KIND, _FINAL_ABBR, _CLOSER, _OPENER}
 _ENDERS = {_TERMINAL_KIND, _ELLIPSIS_KIND, _CLOSER}
 _TERMINALS = {_TERMINAL_KIND, _ELLIPSIS_KIND}
 
@@ -240,6 +251,9 @@ def _preprocessor(nlp: Language):
     """``doc -> doc`` doing the work of ``recorrido_sentences`` and ``recorrido_lemmatizer``
     (same sentence starts, same lemmas) with one ``to_array`` and one ``from_array`` call.
 
+    Its optional second argument, ``texts``, lists the token ranges ``(lo, hi)`` of several
+    texts tokenised into one Doc: each gets the sentences it would get alone.
+
     Used by :func:`nlp.painpoints.analyse_texts`; None when the pipeline's components are not
     the ones of :func:`make_nlp` (then run the pipeline as it is).
     """
@@ -256,14 +270,23 @@ def _preprocessor(nlp: Language):
     lemma_ids = lemmatizer.lemma_ids
     attrs = [SENT_START, LEMMA]
 
-    def prepare(doc: Doc) -> Doc:
+    def prepare(doc: Doc, texts: list[tuple[int, int]] | None = None) -> Doc:
         n = len(doc)
         if n:
             rows = doc.to_array(_ORTH_SPACY)
             orths = rows[:, 0].tolist()
             out = numpy.empty((n, 2), dtype="uint64")
             out[:, 1] = lemma_ids(orths, doc.vocab)
-            starts(doc, orths, rows[:, 1].tolist(), out[:, 0])
+            if texts is None:
+                starts(doc, orths, rows[:, 1].tolist(), out[:, 0])
+            else:  # several texts in one Doc: sentences of each as if it were alone
+                spaces = rows[:, 1].tolist()
+                column = out[:, 0]
+                column[:] = _MINUS_ONE
+                column[0] = 1
+                for lo, hi in texts:
+                    if lo < hi:
+                        starts(doc, orths[lo:hi], spaces[lo:hi], column[lo:hi])
             doc.from_array(attrs, out)
         return doc
 

@@ -172,6 +172,43 @@ def test_painpoints_analyse_texts_matches_analyse_text():
     assert ctx[0][0]["is_pain"] is True
 
 
+# texts that test the edges of batching (texts tokenised together into one Doc)
+_EDGE_TEXTS = {
+    "en": ["", " ", "\n\n", "  I waited four hours.  ", "\nNobody answered.\n", "Sr.", "Dr.",
+           "It's down again!!!", "...", "etc.", "Well, the staff were kind, but I waited 3 hours",
+           "(not good)", "\"It crashed.\"", "It wasn't bad at all.", "no", "one", "no one answered",
+           "I paid $50 twice", "$", "50 dollars", "Why?? Because the form broke. Again.",
+           "ALL CAPS ANGER HERE", "ok\r\n", "\t\ttabs before", "We photocopy every file.",
+           "If the site had failed I would have called.", "Although it was clean, the food was cold."],
+    "es": ["", "  ", "Esperé tres horas.", "¿Por qué? No sé.", "Sr.", "Dra. López me atendió",
+           "etc.", "La Dra.", "Me pidieron otra vez la cédula\n\n", "  no  ", "ninguno",
+           "No tuve ningún problema.", "pagué B/.5.00 dos veces", "B/.", "¡Qué horror!", "…",
+           "Perdí dos días de sueldo", "sueldo", "Aunque fueron amables, esperé cuatro horas."],
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_painpoints_batches_give_what_each_text_gives_alone(lang):
+    texts = _EDGE_TEXTS[lang]
+    contexts = ["What could we do better?" if i % 3 == 0 else None for i in range(len(texts))]
+    alone = [analyse_text(t, lang, context=c) for t, c in zip(texts, contexts, strict=True)]
+    assert analyse_texts(texts, lang, contexts=contexts) == alone
+    # each text next to every other one, in both orders, and batches of every size
+    rev = texts[::-1]
+    assert analyse_texts(rev, lang, contexts=contexts[::-1]) == alone[::-1]
+    for size in (1, 2, 5):
+        assert analyse_texts(texts, lang, contexts=contexts, batch_size=size) == alone
+
+
+def test_painpoints_batches_split_by_characters(monkeypatch):
+    import nlp.painpoints as pp
+
+    monkeypatch.setattr(pp, "_BATCH_CHARS", 30)
+    texts = ["I waited four hours for nothing at all.", "Fine.", "Nobody answered the phone.", ""]
+    assert list(pp._batches(texts, 256, 10**6)) == [(0, 1), (1, 2), (2, 4)]
+    assert analyse_texts(texts, "en") == [analyse_text(t, "en") for t in texts]
+
+
 def test_painpoints_analyse_texts_contexts_must_align():
     with pytest.raises(ValueError):
         analyse_texts(["a", "b"], "en", contexts=["only one"])
