@@ -26,6 +26,8 @@ import json
 import math
 import unicodedata
 from bisect import bisect_left, bisect_right
+from functools import reduce
+from operator import or_
 from pathlib import Path
 
 from spacy.attrs import IDX, LEMMA, LENGTH, LOWER, ORTH, SENT_START
@@ -64,6 +66,7 @@ DEFAULT_CONFIG = {
 }
 
 _PAIN_LABELS = set(CATEGORIES) | {"negative"}
+_INERT_LABELS = {"POSITIVE", "EXPECTED"}  # weigh nothing as pain unless negated
 _BREAK_CHARS = set(",;:.!?()[]\"“”«»—–…")
 
 
@@ -240,6 +243,7 @@ class PainPointDetector:
             self.phrase_matcher.add(label, [nlp.make_doc(f) for f in forms])
         self.marker_ids = {nlp.vocab.strings[k]: k for k in ("NEG", "INT", "CONTRAST", "CONC", "HYPO")}
         self._flag_memo: dict[int, int] = {}
+        self._need_memo: dict[int, bool] = {}
         self.nothing_answers = {fold_accents(a) for a in self.lex.NOTHING_ANSWERS}
         self.need_openers = {fold_accents(w.lower()) for w in self.lex.NEED_OPENERS}
         self._asks_memo: dict[str, frozenset] = {}
@@ -342,7 +346,8 @@ class PainPointDetector:
         doc.user_data[SENTENCES_KEY] = self.analyse(doc, [(0, len(doc), 0, context)])[0]
         return doc
 
-    def analyse(self, doc: Doc, texts: list[tuple[int, int, int, str | None]]) -> list[list[dict]]:
+    def analyse(self, doc: Doc, texts: list[tuple[int, int, int, str | None]],
+                columns: dict | None = None) -> list[list[dict]]:
         """Sentence results of several texts tokenised into one Doc (what ``__call__`` writes to
         ``doc._.pain_sentences``, one list per text).
 
@@ -350,34 +355,41 @@ class PainPointDetector:
         offset of its first character in ``doc.text`` (result offsets are relative to it) and the
         question it answers. Sentence starts must be set, and each text's first token must start
         one; texts must be in order and separated by whitespace tokens. The results are those of
-        each text analysed alone.
+        each text analysed alone. ``columns`` may bring token columns already read from ``doc``
+        (lists by attribute name: ``ORTH``, ``IDX``, ``LENGTH``, ``LEMMA``, and ``SENT_STARTS``,
+        the positions of sentence starts).
         """
         out: list[list[dict]] = [[] for _ in texts]
         n = len(doc)
         if n == 0:
             return out
-        arr = doc.to_array(_POSITION_ATTRS).astype("int64")
-        sent_starts = (arr[:, 0] == 1).nonzero()[0].tolist()
-        idx = arr[:, 1].tolist()
-        length = arr[:, 2].tolist()
-        words = doc.to_array(_WORD_ATTRS)
-        orths = words[:, 0].tolist()
+        columns = dict(columns or {})
+        if "SENT_STARTS" not in columns or "IDX" not in columns or "LENGTH" not in columns:
+            arr = doc.to_array(_POSITION_ATTRS).astype("int64")
+            columns["SENT_STARTS"] = (arr[:, 0] == 1).nonzero()[0].tolist()
+            columns["IDX"] = arr[:, 1].tolist()
+            columns["LENGTH"] = arr[:, 2].tolist()
+        sent_starts, idx, length = columns["SENT_STARTS"], columns["IDX"], columns["LENGTH"]
+        if "ORTH" not in columns:
+            columns["ORTH"] = doc.to_array(ORTH).tolist()
+        orths = columns["ORTH"]
         get = self._flag_memo.get
         flags = [get(o) for o in orths]
         if None in flags:
             flags = [f if f is not None else self._flags(o, doc.vocab) for f, o in zip(flags, orths, strict=True)]
         bounds = [(lo, hi) for lo, hi, _off, _ctx in texts]
-        columns = {}
 
         def word_columns():
-            if not columns:
-                columns.update(ORTH=orths, LOWER=words[:, 1].tolist(), LEMMA=words[:, 2].tolist())
+            for attr, name in ((LOWER, "LOWER"), (LEMMA, "LEMMA")):
+                if name not in columns:
+                    columns[name] = doc.to_array(attr).tolist()
             return columns
 
         cues, marks = self._match(doc, bounds, word_columns)
         facts = _Facts(doc, idx, length, flags, marks)
         ci = 0
         lang = self.lang
+        topic_below = self.cfg["topic_below"]
         for k, (lo, hi, off, context) in enumerate(texts):
             if lo >= hi:
                 continue
@@ -398,7 +410,11 @@ class PainPointDetector:
                     if cues[ci][0] >= s0:
                         mine.append(cues[ci])
                     ci += 1
-                if not mine and not improvement:
+                # no cue, or only praise, expectations and topic words with no negator in
+                # sight: nothing can make the sentence a pain (what _score would find, cheaper)
+                if not improvement and (not mine or (
+                        all(c[2] in _INERT_LABELS or (c[3] < topic_below and c[2] in _PAIN_LABELS) for c in mine)
+                        and not facts.has_mark("NEG", s0, e1))):
                     results.append({"start": idx[s0] - off, "end": idx[e1 - 1] + length[e1 - 1] - off,
                                     "is_pain": False, "category": None, "severity": 0.0, "cue_spans": [],
                                     "score": 0.0})
@@ -469,8 +485,7 @@ class PainPointDetector:
             hypo_ranges.append((hs, end))
 
         # "Sin licencia no puedo trabajar" / "Without the permit we can't open": a need, not a pain
-        need = (bool(neg_all) and fold_accents(fx.doc[s0].lower_) in self.need_openers
-                and any(m[0] > s0 + 1 for m in neg_all))
+        need = bool(neg_all) and any(m[0] > s0 + 1 for m in neg_all) and self._is_need_opener(fx.doc, s0)
         pain = praise = suggestion = 0.0
         implicit_pain = explicit_pain = 0.0
         by_cat: dict[str, float] = {}
@@ -572,8 +587,9 @@ class PainPointDetector:
                 category = "other"
             severity = 1.0 - math.exp(-net / 2.5)
             severity += 0.1 * min(n_int, 2) + 0.1 * min(implicit, 1)
-            severity += 0.1 if any(flags[j] & _EXCL for j in range(s0, e1)) else 0.0
-            if any(flags[j] & _SHOUT for j in range(s0, e1)):
+            bits = reduce(or_, flags[s0:e1], 0)
+            severity += 0.1 if bits & _EXCL else 0.0
+            if bits & _SHOUT:
                 severity += 0.05
             severity = round(min(1.0, max(0.05, severity)), 2)
         return {
@@ -586,6 +602,14 @@ class PainPointDetector:
             "score": round(net, 3),
         }
 
+    def _is_need_opener(self, doc: Doc, i: int) -> bool:
+        """Whether token ``i`` is a need word ("sin", "without"); memoised per word form."""
+        tok = doc[i]
+        got = self._need_memo.get(tok.orth)
+        if got is None:
+            got = self._need_memo[tok.orth] = fold_accents(tok.lower_) in self.need_openers
+        return got
+
     def _is_nothing(self, doc, s0, e1) -> bool:
         words = " ".join(t.lower_ for t in doc[s0:e1] if not t.is_punct and not t.is_space)
         return fold_accents(words) in self.nothing_answers
@@ -593,7 +617,6 @@ class PainPointDetector:
 
 # token columns read once per Doc (Token objects cost more than tokenising)
 _POSITION_ATTRS = [SENT_START, IDX, LENGTH]
-_WORD_ATTRS = [ORTH, LOWER, LEMMA]
 # bits of a word form (PainPointDetector._flags)
 _SPACE, _BRK, _NUM, _EXCL, _SHOUT = 1, 2, 4, 8, 16
 _WORD_COLUMNS = ("ORTH", "LOWER", "LEMMA")
@@ -645,6 +668,12 @@ class _Facts:
         self.flags = flags
         self._marks = marks
         self._starts = {kind: [m[0] for m in spans] for kind, spans in marks.items()}
+
+    def has_mark(self, kind: str, a: int, b: int) -> bool:
+        """Whether a marker span of ``kind`` starts at one of tokens ``a`` to ``b - 1``."""
+        starts = self._starts[kind]
+        i = bisect_left(starts, a)
+        return i < len(starts) and starts[i] < b
 
     def marks_in(self, kind: str, a: int, b: int) -> list[tuple[int, int]]:
         """Marker spans of ``kind`` starting at tokens ``a`` to ``b - 1``."""

@@ -10,7 +10,7 @@ import gc
 from bisect import bisect_left
 from collections.abc import Iterable
 
-from spacy.attrs import IDX
+from spacy.attrs import IDX, LENGTH, ORTH, SPACY
 
 from nlp.components import CONTEXT_KEY, SENTENCES_KEY
 from nlp.pipeline import _preprocessor, get_nlp
@@ -202,16 +202,21 @@ def _analyse_batch(nlp, prepare, detector, texts: list[str], contexts: list[str 
     joined = _SEPARATOR.join(texts)
     _warm_tokenizer_cache(nlp.tokenizer, joined)
     doc = nlp.make_doc(joined)
-    starts = [0]
-    for t in texts[:-1]:
-        starts.append(starts[-1] + len(t) + len(_SEPARATOR))
-    idx = doc.to_array(IDX).tolist()
+    rows = doc.to_array(_BATCH_ATTRS)
+    idx = rows[:, 2].tolist()
+    columns = {"ORTH": rows[:, 0].tolist(), "SPACY": rows[:, 1].tolist(), "IDX": idx,
+               "LENGTH": rows[:, 3].tolist()}
     spans = []
-    for t, off, c in zip(texts, starts, contexts, strict=True):
+    off = 0
+    for t, c in zip(texts, contexts, strict=True):
         spans.append((bisect_left(idx, off), bisect_left(idx, off + len(t)), off, c))
-    prepare(doc, [(lo, hi) for lo, hi, _off, _c in spans])
-    results = detector.analyse(doc, spans)
+        off += len(t) + len(_SEPARATOR)
+    prepare(doc, [(lo, hi) for lo, hi, _off, _c in spans], columns)
+    results = detector.analyse(doc, spans, columns)
     return [_rows(rows, t) for rows, t in zip(results, texts, strict=True)]
+
+
+_BATCH_ATTRS = [ORTH, SPACY, IDX, LENGTH]
 
 
 def _analyse_chunk(args) -> list[list[dict]]:

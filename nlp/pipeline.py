@@ -23,6 +23,7 @@ spaCy pipeline (``en_core_web_sm`` / ``es_core_news_sm``) is used only when aske
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache
 
 import numpy
@@ -115,55 +116,82 @@ class SentenceSplitter:
         doc.from_array(_SENT_START, out)
         return doc
 
+    def _kinds_of(self, orths: list[int], vocab) -> list[int]:
+        get = self._kinds.get
+        kinds = [get(orth) for orth in orths]
+        if None in kinds:
+            kinds = [k if k is not None else self._facts(o, vocab)[0] for k, o in zip(kinds, orths, strict=True)]
+        return kinds
+
+    def starts_of_texts(self, doc: Doc, orths: list[int], spacy: list[int], texts: list[tuple[int, int]],
+                        out) -> list[int]:
+        """:meth:`starts` for several texts tokenised into one Doc, at token ranges ``texts``
+        (``(lo, hi)``, in order): each gets the sentences it would get alone. Returns the sentence
+        start positions (the other tokens get -1 in ``out``).
+        """
+        kinds = self._kinds_of(orths, doc.vocab)
+        special = [i for i, k in enumerate(kinds) if k in _SPECIAL]
+        strings = doc.vocab.strings
+        found = []
+        for lo, hi in texts:
+            if lo < hi:
+                found += self._starts_in(kinds, orths, spacy, lo, hi,
+                                         special[bisect_left(special, lo):bisect_left(special, hi)], strings)
+        out[:] = _MINUS_ONE
+        out[0] = 1
+        out[found] = 1
+        return found
+
     def starts(self, doc: Doc, orths: list[int], spacy: list[int], out) -> None:
         """Write ``SENT_START`` of each token (1 or -1, as uint64) into the array ``out``.
 
         ``orths`` and ``spacy`` are the ``ORTH`` and ``SPACY`` columns of ``doc.to_array``.
         """
-        # one pass over integers (token facts memoised per word form): Token objects are slow
-        get = self._kinds.get
-        kinds = [get(orth) for orth in orths]
-        if None in kinds:
-            vocab = doc.vocab
-            kinds = [k if k is not None else self._facts(o, vocab)[0] for k, o in zip(kinds, orths, strict=True)]
+        kinds = self._kinds_of(orths, doc.vocab)
+        special = [i for i, k in enumerate(kinds) if k in _SPECIAL]
         out[:] = _MINUS_ONE
-        out[0] = 1
+        out[self._starts_in(kinds, orths, spacy, 0, len(kinds), special, doc.vocab.strings)] = 1
+
+    def _starts_in(self, kinds: list[int], orths: list[int], spacy: list[int], lo: int, hi: int,
+                   special: list[int], strings) -> list[int]:
+        """Sentence starts among tokens ``lo:hi`` (one text), ``lo`` first. ``special`` lists the
+        positions in ``lo:hi`` whose kind is in ``_SPECIAL``; ``kinds`` may be changed there."""
+        found = [lo]
         # no token that can end a sentence before the last one, and no "¿"/"¡": one sentence
-        if _STARTERS.isdisjoint(kinds[:-1]) and _OPENER not in kinds:
-            return
-        strings = doc.vocab.strings
+        if all(j == hi - 1 and kinds[j] != _OPENER for j in special):
+            return found
         memo = self._memo
-        if _STEMS.intersection(kinds):
+        if any(kinds[j] in _STEMS for j in special):
             stem = _WORD
-            for i, (orth, ws) in enumerate(zip(orths, spacy, strict=True)):
+            for i in range(lo, hi):
                 k = kinds[i]
-                if stem and k == _TERMINAL_KIND and strings[orth] == ".":
+                if stem and k == _TERMINAL_KIND and strings[orths[i]] == ".":
                     k = kinds[i] = _FINAL_ABBR if stem == _FINAL_STEM else _ABBR  # "Sr" + "."
-                stem = k if k in (_ABBR_STEM, _FINAL_STEM) and not ws else _WORD
+                stem = k if k in (_ABBR_STEM, _FINAL_STEM) and not spacy[i] else _WORD
         # a sentence can only start at the first word after a line break, a terminal mark, a
         # closing quote or a final abbreviation, or at "¿"/"¡": look at those words only
-        n = len(kinds)
         spaces = (_SPACE, _NEWLINE)
         candidates = set()
-        for j in [j for j, k in enumerate(kinds) if k in _TRIGGERS]:
-            if kinds[j] == _OPENER:
+        for j in special:
+            k = kinds[j]
+            if k == _OPENER:
                 candidates.add(j)
-                continue
-            i = j + 1
-            while i < n and kinds[i] in spaces:
-                i += 1
-            if i < n:
-                candidates.add(i)
+            elif k in _TRIGGERS:
+                i = j + 1
+                while i < hi and kinds[i] in spaces:
+                    i += 1
+                if i < hi:
+                    candidates.add(i)
         for i in sorted(candidates):
-            if i == 0:
+            if i == lo:
                 continue
             k = kinds[i]
             prev_i = i - 1
             newline = False
-            while prev_i >= 0 and kinds[prev_i] in spaces:
+            while prev_i >= lo and kinds[prev_i] in spaces:
                 newline = newline or kinds[prev_i] == _NEWLINE
                 prev_i -= 1
-            if prev_i < 0:
+            if prev_i < lo:
                 continue  # only spaces before it
             prev = kinds[prev_i]
             if k in _ENDERS and kinds[i - 1] not in spaces:
@@ -173,14 +201,15 @@ class SentenceSplitter:
             elif prev == _ELLIPSIS_KIND:
                 start = not memo[orths[i]][1]
             elif prev == _TERMINAL_KIND or (
-                    prev == _CLOSER and prev_i >= 1 and kinds[prev_i - 1] in _TERMINALS):
+                    prev == _CLOSER and prev_i >= lo + 1 and kinds[prev_i - 1] in _TERMINALS):
                 start = True
             elif prev == _FINAL_ABBR:
                 start = memo[orths[i]][2]
             else:
                 start = k == _OPENER and not memo[orths[prev_i]][3]
             if start:
-                out[i] = 1
+                found.append(i)
+        return found
 
 
 _MINUS_ONE = numpy.uint64(2**64 - 1)  # -1 as spaCy's uint64 arrays hold it
@@ -188,6 +217,7 @@ _SENT_START = [SENT_START]
 _ORTH_SPACY = [ORTH, SPACY]
 _STARTERS = {_NEWLINE, _ELLIPSIS_KIND, _TERMINAL_KIND, _FINAL_ABBR, _CLOSER, _ABBR_STEM, _FINAL_STEM}
 _STEMS = {_ABBR_STEM, _FINAL_STEM}
+_SPECIAL = _STARTERS | {_OPENER}
 _TRIGGERS = {_NEWLINE, _ELLIPSIS_KIND, _TERMINAL_KIND, _FINAL_ABBR, _CLOSER, _OPENER}
 _ENDERS = {_TERMINAL_KIND, _ELLIPSIS_KIND, _CLOSER}
 _TERMINALS = {_TERMINAL_KIND, _ELLIPSIS_KIND}
@@ -270,24 +300,26 @@ def _preprocessor(nlp: Language):
     lemma_ids = lemmatizer.lemma_ids
     attrs = [SENT_START, LEMMA]
 
-    def prepare(doc: Doc, texts: list[tuple[int, int]] | None = None) -> Doc:
+    def prepare(doc: Doc, texts: list[tuple[int, int]] | None = None, columns: dict | None = None) -> Doc:
         n = len(doc)
-        if n:
+        if not n:
+            return doc
+        if columns is None:
             rows = doc.to_array(_ORTH_SPACY)
-            orths = rows[:, 0].tolist()
-            out = numpy.empty((n, 2), dtype="uint64")
-            out[:, 1] = lemma_ids(orths, doc.vocab)
-            if texts is None:
-                starts(doc, orths, rows[:, 1].tolist(), out[:, 0])
-            else:  # several texts in one Doc: sentences of each as if it were alone
-                spaces = rows[:, 1].tolist()
-                column = out[:, 0]
-                column[:] = _MINUS_ONE
-                column[0] = 1
-                for lo, hi in texts:
-                    if lo < hi:
-                        starts(doc, orths[lo:hi], spaces[lo:hi], column[lo:hi])
-            doc.from_array(attrs, out)
+            orths, spaces = rows[:, 0].tolist(), rows[:, 1].tolist()
+        else:
+            orths, spaces = columns["ORTH"], columns["SPACY"]
+        out = numpy.empty((n, 2), dtype="uint64")
+        lemmas = lemma_ids(orths, doc.vocab)
+        out[:, 1] = lemmas
+        if texts is None:
+            starts(doc, orths, spaces, out[:, 0])
+        else:  # several texts in one Doc: sentences of each as if it were alone
+            found = splitter.starts_of_texts(doc, orths, spaces, texts, out[:, 0])
+            if columns is not None:
+                columns["LEMMA"] = lemmas
+                columns["SENT_STARTS"] = found
+        doc.from_array(attrs, out)
         return doc
 
     return prepare
