@@ -55,6 +55,13 @@ def _pain_category(text: str, lang: str, context: str | None = None) -> str | No
     # internal tools: servants' workload and paper workarounds
     ("We're down to two officers doing the work of six.", "internal_tools"),
     ("We are down to two nurses on the ward for forty beds.", "internal_tools"),
+    ("We are still on software from the nineties and it cannot export a thing.", "internal_tools"),
+    # a servant's frozen system is a channel failure, unless the text tells the paper workaround
+    ("Our clinic system froze again, so we wrote the notes on paper and typed them in later.", "internal_tools"),
+    # error pages, officials who walk off, identity papers
+    ("The booking page said something went wrong, please try again later.", "channel_failure"),
+    ("He just said not my job and walked off.", "staff"),
+    ("You need three forms of ID to open the claim.", "documents"),
 ])
 def test_categories_english_interview_speech(text, category):
     assert _pain_category(text, "en") == category
@@ -72,6 +79,9 @@ def test_categories_english_interview_speech(text, category):
     ("Si no le das algo al guardia, no te dejan pasar.", "trust"),
     ("Somos tres personas para atender a todo el distrito y el sistema se traba.", "internal_tools"),
     ("El sistema se nos cae cada tarde y perdemos lo capturado.", "internal_tools"),
+    ("La jefa me dijo que sí y el otro empleado me dijo todo lo contrario.", "information"),
+    ("El guardia nos trató como si fuéramos ladrones.", "staff"),
+    ("Llamas y sale que el buzón está lleno, buzón lleno siempre.", "channel_failure"),
 ])
 def test_categories_spanish_interview_speech(text, category):
     assert _pain_category(text, "es") == category
