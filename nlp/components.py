@@ -203,6 +203,7 @@ class PainPointDetector:
         self.full_matcher = Matcher(nlp.vocab)
         anchor_groups: dict[tuple, Matcher] = {}
         anchor_needs: dict[tuple, list] = {}
+        anchor_patterns: dict[tuple, list] = {}
         self.meta: dict[int, tuple[str, float, str | None]] = {}
         records = load_patterns(self.lang, self.cfg["patterns_dir"])
         for i, rec in enumerate(records):
@@ -220,7 +221,9 @@ class PainPointDetector:
                 if group not in anchor_groups:
                     anchor_groups[group] = Matcher(nlp.vocab)
                     anchor_needs[group] = []
+                    anchor_patterns[group] = []
                 anchor_groups[group].add(key, [pattern])
+                anchor_patterns[group].append((key_id, pattern))
                 anchor_needs[group].append(_required_words(pattern, nlp.vocab.strings))
             else:
                 self.full_matcher.add(key, [pattern])
@@ -228,12 +231,15 @@ class PainPointDetector:
         self.anchored: dict[int, Matcher] = {}  # anchor key -> Matcher of the patterns it anchors
         # anchor key -> per pattern, the words it cannot match without (skip windows that lack them)
         self.anchor_needs: dict[int, list] = {}
+        # anchor key -> the same patterns for TokenPatternMatcher (None: spaCy's Matcher runs them)
+        self.anchor_fast: dict[int, TokenPatternMatcher | None] = {}
         for k, (words, matcher) in enumerate(anchor_groups.items()):
             key = f"ANCHOR#{k}"
             self.phrase_matcher.add(key, [nlp.make_doc(w) for w in words])
             key_id = nlp.vocab.strings.add(key)
             self.anchored[key_id] = matcher
             self.anchor_needs[key_id] = anchor_needs[words]
+            self.anchor_fast[key_id] = TokenPatternMatcher.build(anchor_patterns[words], nlp.vocab.strings)
         self.anchor_window = 8
         for label, words in (("NEG", self.lex.NEGATORS), ("INT", self.lex.INTENSIFIERS),
                              ("CONTRAST", self.lex.CONTRAST_MARKERS),
@@ -332,12 +338,15 @@ class PainPointDetector:
                 else:
                     w.append([lo, hi])
             for key, spans in windows.items():
-                matcher = self.anchored[key]
                 needs = self.anchor_needs[key]
+                fast = self.anchor_fast[key]
                 for lo, hi in spans:
                     if not _may_match(needs, words, lo, hi):
                         continue
-                    out += [(s + lo, e + lo, *meta[m]) for m, s, e in matcher(doc[lo:hi])]
+                    if fast is not None:
+                        out += [(s, e, *meta[m]) for m, s, e in fast.matches(words, lo, hi)]
+                    else:
+                        out += [(s + lo, e + lo, *meta[m]) for m, s, e in self.anchored[key](doc[lo:hi])]
         return out
 
     # ------------------------------------------------------------------ sentences
@@ -383,6 +392,9 @@ class PainPointDetector:
             for attr, name in ((LOWER, "LOWER"), (LEMMA, "LEMMA")):
                 if name not in columns:
                     columns[name] = doc.to_array(attr).tolist()
+            columns["FLAGS"] = flags
+            if "SENT_SET" not in columns:
+                columns["SENT_SET"] = set(sent_starts)
             return columns
 
         cues, marks = self._match(doc, bounds, word_columns)
@@ -428,7 +440,8 @@ class PainPointDetector:
         t = lex.orth_
         f = ((_SPACE if lex.is_space else 0) | (_BRK if t in _BREAK_CHARS or "\n" in t else 0)
              | (_NUM if lex.like_num else 0) | (_EXCL if "!" in t else 0)
-             | (_SHOUT if t.isupper() and len(t) > 3 else 0))
+             | (_SHOUT if t.isupper() and len(t) > 3 else 0) | (_PUNCT if lex.is_punct else 0)
+             | (_ALPHA if lex.is_alpha else 0))
         self._flag_memo[orth] = f
         return f
 
@@ -618,7 +631,7 @@ class PainPointDetector:
 # token columns read once per Doc (Token objects cost more than tokenising)
 _POSITION_ATTRS = [SENT_START, IDX, LENGTH]
 # bits of a word form (PainPointDetector._flags)
-_SPACE, _BRK, _NUM, _EXCL, _SHOUT = 1, 2, 4, 8, 16
+_SPACE, _BRK, _NUM, _EXCL, _SHOUT, _PUNCT, _ALPHA = 1, 2, 4, 8, 16, 32, 64
 _WORD_COLUMNS = ("ORTH", "LOWER", "LEMMA")
 
 
@@ -679,3 +692,106 @@ class _Facts:
         """Marker spans of ``kind`` starting at tokens ``a`` to ``b - 1``."""
         starts = self._starts[kind]
         return self._marks[kind][bisect_left(starts, a):bisect_left(starts, b)]
+
+
+_FLAG_TESTS = {"LIKE_NUM": _NUM, "IS_PUNCT": _PUNCT, "IS_ALPHA": _ALPHA, "IS_SPACE": _SPACE}
+_WORD, _FLAG, _SENT = range(3)
+
+
+class TokenPatternMatcher:
+    """spaCy's ``Matcher`` for the token patterns our pattern files use, on token columns.
+
+    spaCy's Matcher calls Python for every ``IN`` test at every token, and each call has a
+    fixed cost that dwarfs a window of a dozen tokens. This one supports ``ORTH``, ``LOWER``
+    and ``LEMMA`` (a string or ``{"IN": [...]}``), ``LIKE_NUM``, ``IS_PUNCT``, ``IS_ALPHA``,
+    ``IS_SPACE``, ``IS_SENT_START`` (true/false), the empty wildcard ``{}`` and the operators
+    ``?``, ``+``, ``*``; it finds what spaCy finds: every ``(start, end)`` at which the whole
+    pattern matches, once per pattern. :meth:`build` returns None for a pattern it does not
+    support (spaCy's Matcher then runs it).
+    """
+
+    __slots__ = ("patterns",)
+
+    def __init__(self, patterns: list[tuple[int, tuple]]):
+        self.patterns = patterns  # (key id, compiled tokens)
+
+    @classmethod
+    def build(cls, patterns: list[tuple[int, list[dict]]], strings) -> TokenPatternMatcher | None:
+        compiled = []
+        for key, pattern in patterns:
+            tokens = []
+            for spec in pattern:
+                op = spec.get("OP", "1")
+                if op not in ("1", "?", "+", "*"):
+                    return None
+                tests = []
+                for attr, want in spec.items():
+                    if attr == "OP":
+                        continue
+                    if attr in _WORD_COLUMNS:
+                        if isinstance(want, str):
+                            values = [want]
+                        elif isinstance(want, dict) and set(want) == {"IN"} and isinstance(want["IN"], list):
+                            values = want["IN"]
+                        else:
+                            return None
+                        tests.append((_WORD, attr, frozenset(strings.add(v) for v in values)))
+                    elif attr in _FLAG_TESTS and isinstance(want, bool):
+                        tests.append((_FLAG, _FLAG_TESTS[attr], want))
+                    elif attr == "IS_SENT_START" and isinstance(want, bool):
+                        tests.append((_SENT, None, want))
+                    else:
+                        return None
+                tokens.append((op, tuple(tests)))
+            compiled.append((key, tuple(tokens)))
+        return cls(compiled)
+
+    def matches(self, columns: dict, lo: int, hi: int) -> list[tuple[int, int, int]]:
+        """``(key, start, end)`` of every match inside tokens ``lo:hi`` (absolute positions).
+
+        ``columns`` holds the token columns ``ORTH``, ``LOWER``, ``LEMMA`` (string ids),
+        ``FLAGS`` (the bits of ``PainPointDetector._flags``) and ``SENT_SET`` (positions that
+        start a sentence).
+        """
+        out = []
+        for key, tokens in self.patterns:
+            first_op, first_tests = tokens[0]
+            must_start = first_op in ("1", "+")
+            for s in range(lo, hi):
+                if must_start and not _token_ok(first_tests, s, columns):
+                    continue
+                ends = set()
+                _ends(tokens, 0, s, hi, columns, ends)
+                out += [(key, s, e) for e in sorted(ends) if e > s]
+        return out
+
+
+def _token_ok(tests, i: int, columns: dict) -> bool:
+    for kind, what, want in tests:
+        if kind == _WORD:
+            if columns[what][i] not in want:
+                return False
+        elif kind == _FLAG:
+            if bool(columns["FLAGS"][i] & what) != want:
+                return False
+        elif (i in columns["SENT_SET"]) != want:
+            return False
+    return True
+
+
+def _ends(tokens, k: int, i: int, hi: int, columns: dict, out: set) -> None:
+    """Add to ``out`` every end position at which ``tokens[k:]`` matches from token ``i``."""
+    if k == len(tokens):
+        out.add(i)
+        return
+    op, tests = tokens[k]
+    if op in ("?", "*"):
+        _ends(tokens, k + 1, i, hi, columns, out)
+    if op in ("1", "?"):
+        if i < hi and _token_ok(tests, i, columns):
+            _ends(tokens, k + 1, i + 1, hi, columns, out)
+    else:  # "+" or "*": one token or more
+        j = i
+        while j < hi and _token_ok(tests, j, columns):
+            j += 1
+            _ends(tokens, k + 1, j, hi, columns, out)
