@@ -341,11 +341,9 @@ class PainPointDetector:
                 needs = self.anchor_needs[key]
                 fast = self.anchor_fast[key]
                 for lo, hi in spans:
-                    if not _may_match(needs, words, lo, hi):
-                        continue
                     if fast is not None:
                         out += [(s, e, *meta[m]) for m, s, e in fast.matches(words, lo, hi)]
-                    else:
+                    elif _may_match(needs, words, lo, hi):
                         out += [(s + lo, e + lo, *meta[m]) for m, s, e in self.anchored[key](doc[lo:hi])]
         return out
 
@@ -713,7 +711,7 @@ class TokenPatternMatcher:
     __slots__ = ("patterns",)
 
     def __init__(self, patterns: list[tuple[int, tuple]]):
-        self.patterns = patterns  # (key id, compiled tokens)
+        self.patterns = patterns  # (key id, compiled tokens, (column, ids) the first token needs or None)
 
     @classmethod
     def build(cls, patterns: list[tuple[int, list[dict]]], strings) -> TokenPatternMatcher | None:
@@ -743,7 +741,9 @@ class TokenPatternMatcher:
                     else:
                         return None
                 tokens.append((op, tuple(tests)))
-            compiled.append((key, tuple(tokens)))
+            op, tests = tokens[0]
+            words = [(what, want) for kind, what, want in tests if kind == _WORD]
+            compiled.append((key, tuple(tokens), words[0] if op in ("1", "+") and words else None))
         return cls(compiled)
 
     def matches(self, columns: dict, lo: int, hi: int) -> list[tuple[int, int, int]]:
@@ -754,12 +754,14 @@ class TokenPatternMatcher:
         start a sentence).
         """
         out = []
-        for key, tokens in self.patterns:
-            first_op, first_tests = tokens[0]
-            must_start = first_op in ("1", "+")
-            for s in range(lo, hi):
-                if must_start and not _token_ok(first_tests, s, columns):
-                    continue
+        for key, tokens, first in self.patterns:
+            if first is not None:  # the first token must be one of some words: start only there
+                column = columns[first[0]]
+                wanted = first[1]
+                starts = [s for s in range(lo, hi) if column[s] in wanted]
+            else:
+                starts = range(lo, hi)
+            for s in starts:
                 ends = set()
                 _ends(tokens, 0, s, hi, columns, ends)
                 out += [(key, s, e) for e in sorted(ends) if e > s]
