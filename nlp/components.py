@@ -502,6 +502,7 @@ class PainPointDetector:
         pain = praise = suggestion = 0.0
         implicit_pain = explicit_pain = 0.0
         by_cat: dict[str, float] = {}
+        top_cue: dict[str, float] = {}  # the heaviest single cue of each category (breaks ties)
         implicit_by_cat: dict[str, float] = {}
         pain_cues: list[tuple[int, int]] = []
         implicit = n_int = 0
@@ -543,6 +544,8 @@ class PainPointDetector:
                     w *= cfg["answer_boost"]  # "About four hours." answering "How long did you wait?"
                 cat = label if label != "negative" else "other"
                 by_cat[cat] = by_cat.get(cat, 0.0) + w
+                if w > top_cue.get(cat, 0.0):
+                    top_cue[cat] = w
                 if weight < cfg["topic_below"]:
                     continue  # a topic word: it names the category, not a pain
                 pain += w
@@ -562,6 +565,8 @@ class PainPointDetector:
                     explicit_pain += w
                     cat = category or "other"
                     by_cat[cat] = by_cat.get(cat, 0.0) + w
+                    if w > top_cue.get(cat, 0.0):
+                        top_cue[cat] = w
                     pain_cues.append((idx[negator] - off, idx[e - 1] + length[e - 1] - off))
                     n_int += intensified
                 elif praise_label:
@@ -595,7 +600,9 @@ class PainPointDetector:
                 if max(damped.values()) >= 0.3:
                     specific = damped
             if specific and max(specific.values()) >= 0.3:
-                category = max(specific, key=lambda k: (specific[k], -CATEGORIES.index(k)))
+                # a tie goes to the category of the heaviest single cue, then to the earlier key
+                category = max(specific, key=lambda k: (round(specific[k], 6), top_cue.get(k, 0.0),
+                                                        -CATEGORIES.index(k)))
             else:
                 category = "other"
             severity = 1.0 - math.exp(-net / 2.5)

@@ -94,3 +94,12 @@ def test_categories_spanish_interview_speech(text, category):
 ])
 def test_categories_neutral_mentions_are_no_pain(text, lang):
     assert _pain_category(text, lang) is None
+
+
+@pytest.mark.parametrize("text, lang", [
+    # trust 1.0 from one cue against cost 0.7 + 0.3 from two: the single strongest cue wins the tie
+    ("A man at the door offered to speed things up, you pay him fifty euros.", "en"),
+    ("Un señor en la puerta ofrece agilizar la cita, y hay que pagar cincuenta pesos.", "es"),
+])
+def test_category_tie_goes_to_the_strongest_single_cue(text, lang):
+    assert _pain_category(text, lang) == "trust"
