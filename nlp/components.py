@@ -244,10 +244,11 @@ class PainPointDetector:
         for label, words in (("NEG", self.lex.NEGATORS), ("INT", self.lex.INTENSIFIERS),
                              ("CONTRAST", self.lex.CONTRAST_MARKERS),
                              ("CONC", self.lex.CONCESSIVE_MARKERS),
-                             ("HYPO", self.lex.HYPOTHETICAL_MARKERS)):
+                             ("HYPO", self.lex.HYPOTHETICAL_MARKERS),
+                             ("THEN", self.lex.HYPOTHETICAL_CONSEQUENTS)):
             forms = {f for w in words for f in (w.lower(), fold_accents(w.lower()))}
             self.phrase_matcher.add(label, [nlp.make_doc(f) for f in forms])
-        self.marker_ids = {nlp.vocab.strings[k]: k for k in ("NEG", "INT", "CONTRAST", "CONC", "HYPO")}
+        self.marker_ids = {nlp.vocab.strings[k]: k for k in ("NEG", "INT", "CONTRAST", "CONC", "HYPO", "THEN")}
         self._flag_memo: dict[int, int] = {}
         self._need_memo: dict[int, bool] = {}
         self.nothing_answers = {fold_accents(a) for a in self.lex.NOTHING_ANSWERS}
@@ -277,7 +278,7 @@ class PainPointDetector:
         ``LEMMA`` columns of ``doc`` (a callable: computed only when an anchor is found).
         """
         found = []
-        marks = {"NEG": [], "INT": [], "CONTRAST": [], "CONC": [], "HYPO": []}
+        marks = {"NEG": [], "INT": [], "CONTRAST": [], "CONC": [], "HYPO": [], "THEN": []}
         anchors = []
         meta = self.meta
         for m, s, e in self.phrase_matcher(doc):
@@ -491,10 +492,13 @@ class PainPointDetector:
                 praise_everywhere = cfg["contrast_before"]
         contrast_starts = [c[0] for c in contrasts]
         hypo_ranges = []
+        thens = fx.marks_in("THEN", s0, e1) if hypos else ()
         for hs, he in hypos:
             end = he
             while end < e1 and not flags[end] & _BRK:
                 end += 1
+            # "if you want it quickly you have to know someone": the obligation is no hypothesis
+            end = min([end] + [ts for ts, _te in thens if he + 2 <= ts < end])
             hypo_ranges.append((hs, end))
 
         # "Sin licencia no puedo trabajar" / "Without the permit we can't open": a need, not a pain

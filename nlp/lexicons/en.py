@@ -5,7 +5,8 @@ short phrases that change how cues are read: negation, intensity, contrast, hypo
 """
 
 __all__ = [
-    "NEGATORS", "INTENSIFIERS", "CONTRAST_MARKERS", "CONCESSIVE_MARKERS", "HYPOTHETICAL_MARKERS", "NOTHING_ANSWERS",
+    "NEGATORS", "INTENSIFIERS", "CONTRAST_MARKERS", "CONCESSIVE_MARKERS", "HYPOTHETICAL_MARKERS", "HYPOTHETICAL_CONSEQUENTS",
+    "NOTHING_ANSWERS",
     "IMPROVEMENT_QUESTION_CUES", "NEED_OPENERS", "WAIT_QUESTION_CUES", "REPEAT_QUESTION_CUES",
     "ABBREVIATIONS", "SENTENCE_FINAL_ABBREVIATIONS",
 ]
@@ -38,6 +39,13 @@ CONCESSIVE_MARKERS = ("although", "though", "even though", "despite", "in spite 
 # Cues inside a clause opened by these describe what did not happen.
 HYPOTHETICAL_MARKERS = (
     "if", "in case", "unless", "whether", "what if", "suppose", "imagine", "hopefully",
+)
+
+# An obligation that ends such a clause without a comma: "if you want it quickly | you have to
+# know someone" (what follows is what happens, not a hypothesis).
+HYPOTHETICAL_CONSEQUENTS = tuple(
+    f"{who} {must}" for who in ("you", "i", "we", "they", "people")
+    for must in ("have to", "need to", "must", "'ve got to", "have got to", "got to", "gotta")
 )
 
 # Whole answers that mean "no problem" to an improvement question.

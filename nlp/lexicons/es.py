@@ -6,7 +6,8 @@ Accents are optional: the component also matches the unaccented spelling.
 """
 
 __all__ = [
-    "NEGATORS", "INTENSIFIERS", "CONTRAST_MARKERS", "CONCESSIVE_MARKERS", "HYPOTHETICAL_MARKERS", "NOTHING_ANSWERS",
+    "NEGATORS", "INTENSIFIERS", "CONTRAST_MARKERS", "CONCESSIVE_MARKERS", "HYPOTHETICAL_MARKERS", "HYPOTHETICAL_CONSEQUENTS",
+    "NOTHING_ANSWERS",
     "IMPROVEMENT_QUESTION_CUES", "NEED_OPENERS", "WAIT_QUESTION_CUES", "REPEAT_QUESTION_CUES",
     "ABBREVIATIONS", "SENTENCE_FINAL_ABBREVIATIONS",
 ]
@@ -34,6 +35,13 @@ CONCESSIVE_MARKERS = ("aunque", "a pesar de", "pese a", "si bien", "aun cuando",
 
 HYPOTHETICAL_MARKERS = (
     "si", "en caso de", "a menos que", "ojalá", "suponiendo", "imagínate", "por si",
+)
+
+# Una obligación cierra esa cláusula sin coma: "si quieres el permiso rápido | tienes que conocer a
+# alguien" (lo que sigue es lo que pasa, no una hipótesis).
+HYPOTHETICAL_CONSEQUENTS = (
+    "tienes que", "tiene que", "tienen que", "tenemos que", "tengo que", "hay que", "hace falta",
+    "necesitas", "debes", "te toca", "le toca",
 )
 
 NOTHING_ANSWERS = (

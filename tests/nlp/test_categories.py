@@ -103,3 +103,17 @@ def test_categories_neutral_mentions_are_no_pain(text, lang):
 ])
 def test_category_tie_goes_to_the_strongest_single_cue(text, lang):
     assert _pain_category(text, lang) == "trust"
+
+
+@pytest.mark.parametrize("text, lang", [
+    # an obligation ends the "if" clause: what follows it is no hypothesis
+    ("If you want your permit quickly you have to know someone.", "en"),
+    ("Si quieres el permiso rápido tienes que conocer a alguien en la oficina.", "es"),
+])
+def test_obligation_ends_the_if_clause(text, lang):
+    assert _pain_category(text, lang) == "trust"
+
+
+def test_obligation_right_after_if_stays_hypothetical():
+    # "if I have to ..." opens the condition itself: nothing is cut
+    assert _pain_category("If we have to, we can always call them later.", "en") is None
