@@ -598,6 +598,9 @@ class PainPointDetector:
         severity = 0.0
         if is_pain:
             specific = {k: v for k, v in by_cat.items() if k != "other"}
+            if "repetition" in specific and "internal_tools" in specific and self._servant_voice(fx.doc, s0, e1):
+                # staff doing their own work twice ("we type every claim in twice by hand"): tools
+                specific["internal_tools"] += specific.pop("repetition")
             if implicit_by_cat:  # a failure cue outranks the count or duration that goes with it
                 damped = {k: v - cfg["implicit_category_factor"] * implicit_by_cat.get(k, 0.0)
                           for k, v in specific.items()}
@@ -633,6 +636,11 @@ class PainPointDetector:
         if got is None:
             got = self._need_memo[tok.orth] = fold_accents(tok.lower_) in self.need_openers
         return got
+
+    def _servant_voice(self, doc: Doc, s0: int, e1: int) -> bool:
+        """Whether the sentence speaks in the first person plural ("we", "our"; "capturamos")."""
+        words, ends = self.lex.SERVANT_VOICE, self.lex.SERVANT_VOICE_ENDINGS
+        return any(t.lower_ in words or (ends and len(t) > 5 and t.lower_.endswith(ends)) for t in doc[s0:e1])
 
     def _is_nothing(self, doc, s0, e1) -> bool:
         words = " ".join(t.lower_ for t in doc[s0:e1] if not t.is_punct and not t.is_space)

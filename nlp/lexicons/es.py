@@ -7,6 +7,7 @@ Accents are optional: the component also matches the unaccented spelling.
 
 __all__ = [
     "NEGATORS", "INTENSIFIERS", "CONTRAST_MARKERS", "CONCESSIVE_MARKERS", "HYPOTHETICAL_MARKERS", "HYPOTHETICAL_CONSEQUENTS",
+    "SERVANT_VOICE", "SERVANT_VOICE_ENDINGS",
     "NOTHING_ANSWERS",
     "IMPROVEMENT_QUESTION_CUES", "NEED_OPENERS", "WAIT_QUESTION_CUES", "REPEAT_QUESTION_CUES",
     "ABBREVIATIONS", "SENTENCE_FINAL_ABBREVIATIONS",
@@ -59,6 +60,11 @@ IMPROVEMENT_QUESTION_CUES = (
 # A sentence opening with one of these and negating later ("Sin licencia no puedo trabajar")
 # states a need, not an experienced pain: read as hypothetical.
 NEED_OPENERS = ("sin",)
+
+# Primera persona del plural: con una palabra de herramienta en la oración ("a mano", "en papel",
+# "planilla"), habla el personal de su propio trabajo ("volvemos a capturar todo a mano").
+SERVANT_VOICE = ("nosotros", "nosotras", "nuestro", "nuestra", "nuestros", "nuestras")
+SERVANT_VOICE_ENDINGS = ("amos", "emos", "imos")  # capturamos, volvemos, recibimos
 
 # Question wording (folded, lower case; substrings) that asks how long something took or how many
 # times: a bare duration or count answering it ("Como cuatro horas.") is a waiting / repetition pain.

@@ -117,3 +117,15 @@ def test_obligation_ends_the_if_clause(text, lang):
 def test_obligation_right_after_if_stays_hypothetical():
     # "if I have to ..." opens the condition itself: nothing is cut
     assert _pain_category("If we have to, we can always call them later.", "en") is None
+
+
+@pytest.mark.parametrize("text, lang, category", [
+    # staff doing their own work twice, with a tool word: internal tools, not repetition
+    ("We enter every application on paper first and then again in the computer.", "en", "internal_tools"),
+    ("Anotamos cada solicitud en papel y después otra vez en la computadora.", "es", "internal_tools"),
+    # a citizen doing it again by hand is still repetition
+    ("I had to fill in the same form by hand three times.", "en", "repetition"),
+    ("Tuve que llenar el mismo formulario a mano tres veces.", "es", "repetition"),
+])
+def test_servant_voice_moves_repetition_to_internal_tools(text, lang, category):
+    assert _pain_category(text, lang) == category
