@@ -244,10 +244,11 @@ class PainPointDetector:
         for label, words in (("NEG", self.lex.NEGATORS), ("INT", self.lex.INTENSIFIERS),
                              ("CONTRAST", self.lex.CONTRAST_MARKERS),
                              ("CONC", self.lex.CONCESSIVE_MARKERS),
-                             ("HYPO", self.lex.HYPOTHETICAL_MARKERS)):
+                             ("HYPO", self.lex.HYPOTHETICAL_MARKERS),
+                             ("THEN", self.lex.HYPOTHETICAL_CONSEQUENTS)):
             forms = {f for w in words for f in (w.lower(), fold_accents(w.lower()))}
             self.phrase_matcher.add(label, [nlp.make_doc(f) for f in forms])
-        self.marker_ids = {nlp.vocab.strings[k]: k for k in ("NEG", "INT", "CONTRAST", "CONC", "HYPO")}
+        self.marker_ids = {nlp.vocab.strings[k]: k for k in ("NEG", "INT", "CONTRAST", "CONC", "HYPO", "THEN")}
         self._flag_memo: dict[int, int] = {}
         self._need_memo: dict[int, bool] = {}
         self.nothing_answers = {fold_accents(a) for a in self.lex.NOTHING_ANSWERS}
@@ -277,7 +278,7 @@ class PainPointDetector:
         ``LEMMA`` columns of ``doc`` (a callable: computed only when an anchor is found).
         """
         found = []
-        marks = {"NEG": [], "INT": [], "CONTRAST": [], "CONC": [], "HYPO": []}
+        marks = {"NEG": [], "INT": [], "CONTRAST": [], "CONC": [], "HYPO": [], "THEN": []}
         anchors = []
         meta = self.meta
         for m, s, e in self.phrase_matcher(doc):
@@ -489,10 +490,13 @@ class PainPointDetector:
                 praise_everywhere = cfg["contrast_before"]
         contrast_starts = [c[0] for c in contrasts]
         hypo_ranges = []
+        thens = fx.marks_in("THEN", s0, e1) if hypos else ()
         for hs, he in hypos:
             end = he
             while end < e1 and not flags[end] & _BRK:
                 end += 1
+            # "if you want it quickly you have to know someone": the obligation is no hypothesis
+            end = min([end] + [ts for ts, _te in thens if he + 2 <= ts < end])
             hypo_ranges.append((hs, end))
 
         # "Sin licencia no puedo trabajar" / "Without the permit we can't open": a need, not a pain
@@ -500,6 +504,7 @@ class PainPointDetector:
         pain = praise = suggestion = 0.0
         implicit_pain = explicit_pain = 0.0
         by_cat: dict[str, float] = {}
+        top_cue: dict[str, float] = {}  # the heaviest single cue of each category (breaks ties)
         implicit_by_cat: dict[str, float] = {}
         pain_cues: list[tuple[int, int]] = []
         implicit = n_int = 0
@@ -541,6 +546,8 @@ class PainPointDetector:
                     w *= cfg["answer_boost"]  # "About four hours." answering "How long did you wait?"
                 cat = label if label != "negative" else "other"
                 by_cat[cat] = by_cat.get(cat, 0.0) + w
+                if w > top_cue.get(cat, 0.0):
+                    top_cue[cat] = w
                 if weight < cfg["topic_below"]:
                     continue  # a topic word: it names the category, not a pain
                 pain += w
@@ -560,6 +567,8 @@ class PainPointDetector:
                     explicit_pain += w
                     cat = category or "other"
                     by_cat[cat] = by_cat.get(cat, 0.0) + w
+                    if w > top_cue.get(cat, 0.0):
+                        top_cue[cat] = w
                     pain_cues.append((idx[negator] - off, idx[e - 1] + length[e - 1] - off))
                     n_int += intensified
                 elif praise_label:
@@ -587,13 +596,18 @@ class PainPointDetector:
         severity = 0.0
         if is_pain:
             specific = {k: v for k, v in by_cat.items() if k != "other"}
+            if "repetition" in specific and "internal_tools" in specific and self._servant_voice(fx.doc, s0, e1):
+                # staff doing their own work twice ("we type every claim in twice by hand"): tools
+                specific["internal_tools"] += specific.pop("repetition")
             if implicit_by_cat:  # a failure cue outranks the count or duration that goes with it
                 damped = {k: v - cfg["implicit_category_factor"] * implicit_by_cat.get(k, 0.0)
                           for k, v in specific.items()}
                 if max(damped.values()) >= 0.3:
                     specific = damped
             if specific and max(specific.values()) >= 0.3:
-                category = max(specific, key=lambda k: (specific[k], -CATEGORIES.index(k)))
+                # a tie goes to the category of the heaviest single cue, then to the earlier key
+                category = max(specific, key=lambda k: (round(specific[k], 6), top_cue.get(k, 0.0),
+                                                        -CATEGORIES.index(k)))
             else:
                 category = "other"
             severity = 1.0 - math.exp(-net / 2.5)
@@ -620,6 +634,11 @@ class PainPointDetector:
         if got is None:
             got = self._need_memo[tok.orth] = fold_accents(tok.lower_) in self.need_openers
         return got
+
+    def _servant_voice(self, doc: Doc, s0: int, e1: int) -> bool:
+        """Whether the sentence speaks in the first person plural ("we", "our"; "capturamos")."""
+        words, ends = self.lex.SERVANT_VOICE, self.lex.SERVANT_VOICE_ENDINGS
+        return any(t.lower_ in words or (ends and len(t) > 5 and t.lower_.endswith(ends)) for t in doc[s0:e1])
 
     def _is_nothing(self, doc, s0, e1) -> bool:
         words = " ".join(t.lower_ for t in doc[s0:e1] if not t.is_punct and not t.is_space)

@@ -5,7 +5,9 @@ short phrases that change how cues are read: negation, intensity, contrast, hypo
 """
 
 __all__ = [
-    "NEGATORS", "INTENSIFIERS", "CONTRAST_MARKERS", "CONCESSIVE_MARKERS", "HYPOTHETICAL_MARKERS", "NOTHING_ANSWERS",
+    "NEGATORS", "INTENSIFIERS", "CONTRAST_MARKERS", "CONCESSIVE_MARKERS", "HYPOTHETICAL_MARKERS", "HYPOTHETICAL_CONSEQUENTS",
+    "SERVANT_VOICE", "SERVANT_VOICE_ENDINGS",
+    "NOTHING_ANSWERS",
     "IMPROVEMENT_QUESTION_CUES", "NEED_OPENERS", "WAIT_QUESTION_CUES", "REPEAT_QUESTION_CUES",
     "ABBREVIATIONS", "SENTENCE_FINAL_ABBREVIATIONS",
 ]
@@ -40,6 +42,13 @@ HYPOTHETICAL_MARKERS = (
     "if", "in case", "unless", "whether", "what if", "suppose", "imagine", "hopefully",
 )
 
+# An obligation that ends such a clause without a comma: "if you want it quickly | you have to
+# know someone" (what follows is what happens, not a hypothesis).
+HYPOTHETICAL_CONSEQUENTS = tuple(
+    f"{who} {must}" for who in ("you", "i", "we", "they", "people")
+    for must in ("have to", "need to", "must", "'ve got to", "have got to", "got to", "gotta")
+)
+
 # Whole answers that mean "no problem" to an improvement question.
 NOTHING_ANSWERS = (
     "nothing", "none", "no", "n/a", "na", "nil", "nope", "no comment", "no comments",
@@ -60,6 +69,12 @@ IMPROVEMENT_QUESTION_CUES = (
 # A sentence opening with one of these and negating later ("Without the permit we can't open")
 # states a need, not an experienced pain: read as hypothetical.
 NEED_OPENERS = ("without",)
+
+# First person plural: with a tool word in the sentence ("manually", "on paper", "spreadsheet"),
+# the staff speak of their own work, and doing it twice is their tools' pain, not a citizen asked
+# again ("we type every claim in twice by hand").
+SERVANT_VOICE = ("we", "our", "us", "ourselves")
+SERVANT_VOICE_ENDINGS: tuple[str, ...] = ()
 
 # Question wording (folded, lower case; substrings) that asks how long something took or how many
 # times: a bare duration or count answering it ("About four hours.") is a waiting / repetition pain.

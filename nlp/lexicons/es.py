@@ -6,7 +6,9 @@ Accents are optional: the component also matches the unaccented spelling.
 """
 
 __all__ = [
-    "NEGATORS", "INTENSIFIERS", "CONTRAST_MARKERS", "CONCESSIVE_MARKERS", "HYPOTHETICAL_MARKERS", "NOTHING_ANSWERS",
+    "NEGATORS", "INTENSIFIERS", "CONTRAST_MARKERS", "CONCESSIVE_MARKERS", "HYPOTHETICAL_MARKERS", "HYPOTHETICAL_CONSEQUENTS",
+    "SERVANT_VOICE", "SERVANT_VOICE_ENDINGS",
+    "NOTHING_ANSWERS",
     "IMPROVEMENT_QUESTION_CUES", "NEED_OPENERS", "WAIT_QUESTION_CUES", "REPEAT_QUESTION_CUES",
     "ABBREVIATIONS", "SENTENCE_FINAL_ABBREVIATIONS",
 ]
@@ -36,6 +38,13 @@ HYPOTHETICAL_MARKERS = (
     "si", "en caso de", "a menos que", "ojalá", "suponiendo", "imagínate", "por si",
 )
 
+# Una obligación cierra esa cláusula sin coma: "si quieres el permiso rápido | tienes que conocer a
+# alguien" (lo que sigue es lo que pasa, no una hipótesis).
+HYPOTHETICAL_CONSEQUENTS = (
+    "tienes que", "tiene que", "tienen que", "tenemos que", "tengo que", "hay que", "hace falta",
+    "necesitas", "debes", "te toca", "le toca",
+)
+
 NOTHING_ANSWERS = (
     "nada", "ninguno", "ninguna", "no", "n/a", "nada más", "nada que mejorar", "todo bien",
     "nada en especial", "no sé", "no se", "sin comentarios", "ningún comentario",
@@ -51,6 +60,11 @@ IMPROVEMENT_QUESTION_CUES = (
 # A sentence opening with one of these and negating later ("Sin licencia no puedo trabajar")
 # states a need, not an experienced pain: read as hypothetical.
 NEED_OPENERS = ("sin",)
+
+# Primera persona del plural: con una palabra de herramienta en la oración ("a mano", "en papel",
+# "planilla"), habla el personal de su propio trabajo ("volvemos a capturar todo a mano").
+SERVANT_VOICE = ("nosotros", "nosotras", "nuestro", "nuestra", "nuestros", "nuestras")
+SERVANT_VOICE_ENDINGS = ("amos", "emos", "imos")  # capturamos, volvemos, recibimos
 
 # Question wording (folded, lower case; substrings) that asks how long something took or how many
 # times: a bare duration or count answering it ("Como cuatro horas.") is a waiting / repetition pain.

@@ -94,3 +94,38 @@ def test_categories_spanish_interview_speech(text, category):
 ])
 def test_categories_neutral_mentions_are_no_pain(text, lang):
     assert _pain_category(text, lang) is None
+
+
+@pytest.mark.parametrize("text, lang", [
+    # trust 1.0 from one cue against cost 0.7 + 0.3 from two: the single strongest cue wins the tie
+    ("A man at the door offered to speed things up, you pay him fifty euros.", "en"),
+    ("Un señor en la puerta ofrece agilizar la cita, y hay que pagar cincuenta pesos.", "es"),
+])
+def test_category_tie_goes_to_the_strongest_single_cue(text, lang):
+    assert _pain_category(text, lang) == "trust"
+
+
+@pytest.mark.parametrize("text, lang", [
+    # an obligation ends the "if" clause: what follows it is no hypothesis
+    ("If you want your permit quickly you have to know someone.", "en"),
+    ("Si quieres el permiso rápido tienes que conocer a alguien en la oficina.", "es"),
+])
+def test_obligation_ends_the_if_clause(text, lang):
+    assert _pain_category(text, lang) == "trust"
+
+
+def test_obligation_right_after_if_stays_hypothetical():
+    # "if I have to ..." opens the condition itself: nothing is cut
+    assert _pain_category("If we have to, we can always call them later.", "en") is None
+
+
+@pytest.mark.parametrize("text, lang, category", [
+    # staff doing their own work twice, with a tool word: internal tools, not repetition
+    ("We enter every application on paper first and then again in the computer.", "en", "internal_tools"),
+    ("Anotamos cada solicitud en papel y después otra vez en la computadora.", "es", "internal_tools"),
+    # a citizen doing it again by hand is still repetition
+    ("I had to fill in the same form by hand three times.", "en", "repetition"),
+    ("Tuve que llenar el mismo formulario a mano tres veces.", "es", "repetition"),
+])
+def test_servant_voice_moves_repetition_to_internal_tools(text, lang, category):
+    assert _pain_category(text, lang) == category
