@@ -63,6 +63,10 @@ DEFAULT_CONFIG = {
     "praise_cap": 0.5,  # praise cancels at most this share of a sentence's pain
     "answer_boost": 2.0,  # a bare duration/count answering "how long?"/"how many times?" weighs this much more
     "implicit_category_factor": 0.5,  # share of a duration/count cue discounted when choosing a category
+    # [winner, loser]: when a sentence has a real cue (not a topic word) of the winner, the loser's
+    # weight goes to it: the loser names what the pain is about, the winner the pain itself
+    # ("an extra fee to speed things up" is corruption, not a price)
+    "category_precedence": [["trust", "cost"]],
 }
 
 _PAIN_LABELS = set(CATEGORIES) | {"negative"}
@@ -172,7 +176,8 @@ def make_pain_points(nlp: Language, name: str, patterns_dir: str | None, thresho
                      negated_positive_weight: float, negated_pain_praise: float,
                      suggestion_weight: float, improvement_suggestion_weight: float,
                      improvement_bare_answer: float, intensifier_boost: float, topic_below: float,
-                     praise_cap: float, answer_boost: float = 2.0, implicit_category_factor: float = 0.5):
+                     praise_cap: float, answer_boost: float = 2.0, implicit_category_factor: float = 0.5,
+                     category_precedence: list[list[str]] | None = None):
     """Create the pain-point component (a spaCy factory; options in :data:`DEFAULT_CONFIG`)."""
     config = {k: v for k, v in locals().items() if k in DEFAULT_CONFIG}
     return PainPointDetector(nlp, name, **config)
@@ -599,6 +604,9 @@ class PainPointDetector:
             if "repetition" in specific and "internal_tools" in specific and self._servant_voice(fx.doc, s0, e1):
                 # staff doing their own work twice ("we type every claim in twice by hand"): tools
                 specific["internal_tools"] += specific.pop("repetition")
+            for winner, loser in cfg["category_precedence"] or ():
+                if winner in specific and loser in specific and top_cue.get(winner, 0.0) >= cfg["topic_below"]:
+                    specific[winner] += specific.pop(loser)
             if implicit_by_cat:  # a failure cue outranks the count or duration that goes with it
                 damped = {k: v - cfg["implicit_category_factor"] * implicit_by_cat.get(k, 0.0)
                           for k, v in specific.items()}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from nlp.painpoints import analyse_text
+from nlp.pipeline import make_nlp
 
 
 def _pain_category(text: str, lang: str, context: str | None = None) -> str | None:
@@ -129,3 +130,24 @@ def test_obligation_right_after_if_stays_hypothetical():
 ])
 def test_servant_voice_moves_repetition_to_internal_tools(text, lang, category):
     assert _pain_category(text, lang) == category
+
+
+# ---------------------------------------------------------------- category precedence
+@pytest.mark.parametrize("lang, text", [
+    ("en", "I paid an extra fee of 50 dollars so the clerk would speed things up."),
+    ("es", "Me cobraron 50 dólares extra por debajo de la mesa."),
+])
+def test_categories_a_bribe_is_trust_not_cost(lang, text):
+    pains = [r for r in analyse_text(text, lang) if r["is_pain"]]
+    assert [r["category"] for r in pains] == ["trust"]
+    plain = make_nlp(lang, {"pain_points": {"category_precedence": []}})
+    doc = plain(text)
+    assert [r["category"] for r in doc._.pain_sentences if r["is_pain"]] == ["cost"]  # what the rule changes
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "They charged me an extra fee of 50 dollars for the certificate."),
+    ("es", "Me cobraron 50 dólares extra por el certificado."),
+])
+def test_categories_a_fee_without_corruption_stays_cost(lang, text):
+    assert [r["category"] for r in analyse_text(text, lang) if r["is_pain"]] == ["cost"]
