@@ -738,7 +738,7 @@ class TokenPatternMatcher:
     __slots__ = ("patterns",)
 
     def __init__(self, patterns: list[tuple[int, tuple]]):
-        self.patterns = patterns  # (key id, compiled tokens, (column, ids) the first token needs or None)
+        self.patterns = patterns  # (key id, compiled tokens, tests a first token passes or None)
 
     @classmethod
     def build(cls, patterns: list[tuple[int, list[dict]]], strings) -> TokenPatternMatcher | None:
@@ -768,9 +768,7 @@ class TokenPatternMatcher:
                     else:
                         return None
                 tokens.append((op, tuple(tests)))
-            op, tests = tokens[0]
-            words = [(what, want) for kind, what, want in tests if kind == _WORD]
-            compiled.append((key, tuple(tokens), words[0] if op in ("1", "+") and words else None))
+            compiled.append((key, tuple(tokens), _first_tests(tokens)))
         return cls(compiled)
 
     def matches(self, columns: dict, lo: int, hi: int) -> list[tuple[int, int, int]]:
@@ -782,17 +780,32 @@ class TokenPatternMatcher:
         """
         out = []
         for key, tokens, first in self.patterns:
-            if first is not None:  # the first token must be one of some words: start only there
-                column = columns[first[0]]
-                wanted = first[1]
-                starts = [s for s in range(lo, hi) if column[s] in wanted]
-            else:
+            if first is None:
                 starts = range(lo, hi)
+            elif len(first) == 1 and len(first[0]) == 1 and first[0][0][0] == _WORD:  # one of some words
+                _kind, what, wanted = first[0][0]
+                column = columns[what]
+                starts = [s for s in range(lo, hi) if column[s] in wanted]
+            else:  # a match starts with a token that passes the tests of one of its first tokens
+                starts = [s for s in range(lo, hi) if any(_token_ok(tests, s, columns) for tests in first)]
             for s in starts:
                 ends = set()
                 _ends(tokens, 0, s, hi, columns, ends)
                 out += [(key, s, e) for e in sorted(ends) if e > s]
         return out
+
+
+def _first_tests(tokens: tuple) -> tuple | None:
+    """The tests of the tokens a match can start with (optional tokens, then the first required
+    one): its first token passes one of them. None when one of them is a wildcard."""
+    out = []
+    for op, tests in tokens:
+        if not tests:
+            return None
+        out.append(tests)
+        if op in ("1", "+"):
+            return tuple(out)
+    return None  # every token optional
 
 
 def _token_ok(tests, i: int, columns: dict) -> bool:

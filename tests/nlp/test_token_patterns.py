@@ -21,6 +21,9 @@ SYNTHETIC = [
     [{"LEMMA": {"IN": ["wait", "take"]}}, {"LOWER": "for", "OP": "?"}, {"LIKE_NUM": True}],
     [{"ORTH": {"IN": ["$", "B/."]}}, {"LIKE_NUM": True}],
     [{"LOWER": "q", "OP": "*"}, {"LOWER": "r"}],
+    [{"OP": "?"}, {"LIKE_NUM": True, "OP": "?"}, {"LOWER": "y"}],
+    [{}, {"LOWER": "x"}],
+    [{"LIKE_NUM": True, "OP": "?"}, {"IS_PUNCT": True}, {"LOWER": "b"}],
 ]
 
 
