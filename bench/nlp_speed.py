@@ -21,6 +21,10 @@ single-process figures are CPU time of this process, the 2-process speed-up is w
 busy shared machine it mostly measures how much CPU the neighbours leave; 1.0 or below there is
 not a defect of the worker pool).
 
+``--interviews`` times the utterances of our invented interview transcripts (``data/demo`` and
+``data/eval``, read with our importers, repeated to ``--limit`` texts) instead: interview speech,
+where cues are denser than in reviews and tweets.
+
 ``--check ORIGINAL_ROOT`` verifies that an optimisation changed nothing: ``ORIGINAL_ROOT`` is a
 folder holding an older copy of the ``nlp`` package (e.g. the original ``pipeline.py`` and
 ``painpoints.py`` next to symlinks to today's other modules). ``analyse_texts`` runs in two
@@ -47,6 +51,28 @@ from nlp.painpoints import analyse_texts  # noqa: E402
 from nlp.pipeline import get_nlp  # noqa: E402
 
 FEEDBACK = ROOT.parent / "shared" / "data" / "feedback"
+
+
+INTERVIEW_FILES = ["data/demo/P07.txt", "data/demo/P08.docx", "data/demo/P09.vtt", "data/demo/P10.srt",
+                   "data/demo/entrevista_P06.csv", "data/demo/entrevistas_filas.xlsx",
+                   "data/demo/entrevistas_por_hoja.xlsx", "data/demo/notas_campo.xlsx", "data/eval/E08.txt",
+                   "data/eval/E09.docx", "data/eval/E10.vtt", "data/eval/E11.srt", "data/eval/entrevista_E07.csv",
+                   "data/eval/entrevistas_filas.xlsx", "data/eval/entrevistas_por_hoja.xlsx",
+                   "data/eval/notas_campo.xlsx"]
+
+
+def load_interview_texts(lang: str, limit: int) -> list[str]:
+    """Utterances of ``lang`` in our invented interview transcripts (demo and evaluation set, read
+    with our importers), repeated up to ``limit`` texts: interview speech rather than reviews."""
+    from research.readers import read_file
+
+    texts = []
+    for name in INTERVIEW_FILES:
+        utterances = read_file(ROOT / name).tables.get("utterances")
+        if utterances is not None:
+            texts += [t for t, lg in zip(utterances["text"], utterances["lang"], strict=True)
+                      if lg == lang and isinstance(t, str) and t.strip()]
+    return (texts * (limit // max(1, len(texts)) + 1))[:limit] if texts else []
 
 
 def load_texts(lang: str, limit: int) -> list[str]:
@@ -138,6 +164,8 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--limit", type=int, default=4000, help="texts per language")
     parser.add_argument("--no-multiprocess", action="store_true", help="skip the n_process=2 run")
+    parser.add_argument("--interviews", action="store_true",
+                        help="time the utterances of data/demo and data/eval (repeated) instead of the feedback sets")
     parser.add_argument("--check", metavar="ORIGINAL_ROOT", type=Path,
                         help="compare results with the nlp package under this folder instead of timing")
     args = parser.parse_args(argv)
@@ -149,7 +177,7 @@ def main(argv=None) -> int:
     print(f"{'lang':4} {'texts':>6} {'words':>8} {'bare w/s':>10} {'extract w/s':>12} {'ratio':>6} "
           f"{'2-proc w/s':>11} {'speed-up':>8}")
     for lang in ("en", "es"):
-        texts = load_texts(lang, args.limit)
+        texts = (load_interview_texts if args.interviews else load_texts)(lang, args.limit)
         blank = spacy.blank(lang)
         words = sum(len(d) for d in blank.pipe(texts))
         get_nlp(lang)  # build once, outside the timings
