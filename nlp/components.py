@@ -604,6 +604,9 @@ class PainPointDetector:
             if "repetition" in specific and "internal_tools" in specific and self._servant_voice(fx.doc, s0, e1):
                 # staff doing their own work twice ("we type every claim in twice by hand"): tools
                 specific["internal_tools"] += specific.pop("repetition")
+            if "channel_failure" in specific and self._own_system(fx.doc, s0, e1):
+                # "our database crashes every afternoon": the staff's own tools fail them
+                specific["internal_tools"] = specific.get("internal_tools", 0.0) + specific.pop("channel_failure")
             for winner, loser in cfg["category_precedence"] or ():
                 if winner in specific and loser in specific and top_cue.get(winner, 0.0) >= cfg["topic_below"]:
                     specific[winner] += specific.pop(loser)
@@ -647,6 +650,13 @@ class PainPointDetector:
         """Whether the sentence speaks in the first person plural ("we", "our"; "capturamos")."""
         words, ends = self.lex.SERVANT_VOICE, self.lex.SERVANT_VOICE_ENDINGS
         return any(t.lower_ in words or (ends and len(t) > 5 and t.lower_.endswith(ends)) for t in doc[s0:e1])
+
+    def _own_system(self, doc: Doc, s0: int, e1: int) -> bool:
+        """Whether the sentence names the speaker's own system ("our database", "nuestro sistema")."""
+        lowers = [t.lower_ for t in doc[s0:e1]]
+        systems = self.lex.OWN_SYSTEM_WORDS
+        return any(w in self.lex.OWN_SYSTEM_POSSESSIVES and any(x in systems for x in lowers[i + 1:i + 4])
+                   for i, w in enumerate(lowers))
 
     def _is_nothing(self, doc, s0, e1) -> bool:
         words = " ".join(t.lower_ for t in doc[s0:e1] if not t.is_punct and not t.is_space)

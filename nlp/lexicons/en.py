@@ -6,7 +6,7 @@ short phrases that change how cues are read: negation, intensity, contrast, hypo
 
 __all__ = [
     "NEGATORS", "INTENSIFIERS", "CONTRAST_MARKERS", "CONCESSIVE_MARKERS", "HYPOTHETICAL_MARKERS", "HYPOTHETICAL_CONSEQUENTS",
-    "SERVANT_VOICE", "SERVANT_VOICE_ENDINGS",
+    "SERVANT_VOICE", "SERVANT_VOICE_ENDINGS", "OWN_SYSTEM_POSSESSIVES", "OWN_SYSTEM_WORDS",
     "NOTHING_ANSWERS",
     "IMPROVEMENT_QUESTION_CUES", "NEED_OPENERS", "WAIT_QUESTION_CUES", "REPEAT_QUESTION_CUES",
     "ABBREVIATIONS", "SENTENCE_FINAL_ABBREVIATIONS",
@@ -75,6 +75,12 @@ NEED_OPENERS = ("without",)
 # again ("we type every claim in twice by hand").
 SERVANT_VOICE = ("we", "our", "us", "ourselves")
 SERVANT_VOICE_ENDINGS: tuple[str, ...] = ()
+
+# "Our database crashes": staff speaking of their own system; its failure is an internal-tools
+# pain (DESIGN section 4), while "the system was down" told by a citizen is a channel failure.
+OWN_SYSTEM_POSSESSIVES = ("our",)
+OWN_SYSTEM_WORDS = ("system", "systems", "database", "databases", "software", "server", "servers", "network",
+                    "computers", "computer", "terminal", "terminals", "intranet", "platform", "application")
 
 # Question wording (folded, lower case; substrings) that asks how long something took or how many
 # times: a bare duration or count answering it ("About four hours.") is a waiting / repetition pain.

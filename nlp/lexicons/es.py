@@ -7,7 +7,7 @@ Accents are optional: the component also matches the unaccented spelling.
 
 __all__ = [
     "NEGATORS", "INTENSIFIERS", "CONTRAST_MARKERS", "CONCESSIVE_MARKERS", "HYPOTHETICAL_MARKERS", "HYPOTHETICAL_CONSEQUENTS",
-    "SERVANT_VOICE", "SERVANT_VOICE_ENDINGS",
+    "SERVANT_VOICE", "SERVANT_VOICE_ENDINGS", "OWN_SYSTEM_POSSESSIVES", "OWN_SYSTEM_WORDS",
     "NOTHING_ANSWERS",
     "IMPROVEMENT_QUESTION_CUES", "NEED_OPENERS", "WAIT_QUESTION_CUES", "REPEAT_QUESTION_CUES",
     "ABBREVIATIONS", "SENTENCE_FINAL_ABBREVIATIONS",
@@ -65,6 +65,12 @@ NEED_OPENERS = ("sin",)
 # "planilla"), habla el personal de su propio trabajo ("volvemos a capturar todo a mano").
 SERVANT_VOICE = ("nosotros", "nosotras", "nuestro", "nuestra", "nuestros", "nuestras")
 SERVANT_VOICE_ENDINGS = ("amos", "emos", "imos")  # capturamos, volvemos, recibimos
+
+# "Nuestro sistema se cae": el personal habla de su propio sistema (herramientas internas); "el
+# sistema estaba caído" contado por un ciudadano es una falla del canal.
+OWN_SYSTEM_POSSESSIVES = ("nuestro", "nuestra", "nuestros", "nuestras")
+OWN_SYSTEM_WORDS = ("sistema", "sistemas", "base", "software", "servidor", "servidores", "red", "computadora",
+                    "computadoras", "computador", "terminal", "intranet", "plataforma", "aplicativo")
 
 # Question wording (folded, lower case; substrings) that asks how long something took or how many
 # times: a bare duration or count answering it ("Como cuatro horas.") is a waiting / repetition pain.

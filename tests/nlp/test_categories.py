@@ -151,3 +151,16 @@ def test_categories_a_bribe_is_trust_not_cost(lang, text):
 ])
 def test_categories_a_fee_without_corruption_stays_cost(lang, text):
     assert [r["category"] for r in analyse_text(text, lang) if r["is_pain"]] == ["cost"]
+
+
+# ---------------------------------------------------------------- the staff's own systems
+@pytest.mark.parametrize("lang, text, category", [
+    ("en", "Our database crashes most afternoons and we lose what we typed.", "internal_tools"),
+    ("es", "Nuestro sistema se cae todas las tardes y perdemos lo capturado.", "internal_tools"),
+    # citizens: the service's system, a channel failure
+    ("en", "We went twice and the system was down both times.", "channel_failure"),
+    ("es", "Fuimos dos veces y el sistema estaba caído.", "channel_failure"),
+    ("en", "The website crashed when we tried to pay.", "channel_failure"),
+])
+def test_categories_own_system_failures_are_internal_tools(lang, text, category):
+    assert [r["category"] for r in analyse_text(text, lang) if r["is_pain"]] == [category]
