@@ -126,11 +126,9 @@ def _ordered(utterances: pd.DataFrame) -> pd.DataFrame:
 
 
 def _analyse(texts: list[str], lang: str, contexts: list[str | None], n_process: int) -> list[list[dict]]:
-    from nlp import painpoints
+    from nlp.painpoints import analyse_texts
 
-    if hasattr(painpoints, "analyse_texts"):
-        return painpoints.analyse_texts(texts, lang, contexts=contexts, n_process=n_process)
-    return [painpoints.analyse_text(t, lang) for t in texts]  # pragma: no cover
+    return analyse_texts(texts, lang, contexts=contexts, n_process=n_process)
 
 
 def _step_channels(steps: pd.DataFrame | None) -> dict[str, list[str]]:
