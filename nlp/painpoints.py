@@ -188,7 +188,7 @@ def _warm_tokenizer_cache(tokenizer, text: str) -> None:
     tokenised alone is cached as it would be in a short text (chunks that are special cases
     themselves never are, as anywhere)."""
     seen = _SEEN_WORDS.setdefault(id(tokenizer), set())
-    if len(seen) > 2_000_000:
+    if len(seen) > 500_000:  # about 40 MB; the words are warmed again as they come
         seen.clear()
     new = set(text.split())
     new.difference_update(seen)
