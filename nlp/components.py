@@ -466,7 +466,7 @@ class PainPointDetector:
     def _score(self, fx, s0, e1, cues, improvement, asks, off) -> dict:
         cfg = self.cfg
         flags = fx.flags
-        neg_all = fx.marks_in("NEG", s0, e1)
+        neg_all, ints, contrasts, hypos, opening = fx.sentence_marks(s0, e1)
         # a negator inside a longer cue ("nobody answered", "ningún problema") belongs to it:
         # it negates no other pain cue, and such a cue is not negated again ("no ... ningún")
         if neg_all:
@@ -476,12 +476,8 @@ class PainPointDetector:
         else:
             neg = neg_all
             self_negated = set()
-        ints = fx.marks_in("INT", s0, e1)
-        contrasts = fx.marks_in("CONTRAST", s0, e1 - 1)
-        hypos = fx.marks_in("HYPO", s0, e1)
         pivot = contrasts[-1][1] if contrasts else None
         praise_everywhere = 1.0
-        opening = fx.marks_in("CONC", s0, s0 + 2)
         if opening:  # "Although it was clean, the food was cold": the point follows the comma
             ce = opening[0][1]
             later = [c for c in contrasts if c[0] >= ce]
@@ -722,6 +718,18 @@ class _Facts:
         starts = self._starts[kind]
         i = bisect_left(starts, a)
         return i < len(starts) and starts[i] < b
+
+    def sentence_marks(self, s0: int, e1: int) -> tuple[list, list, list, list, list]:
+        """Marker spans of the sentence at tokens ``s0:e1``: negators, intensifiers, contrasts
+        (not on its last token), hypotheticals, and concessions opening it (first two tokens)."""
+        marks, starts = self._marks, self._starts
+        out = []
+        for kind, a, b in (("NEG", s0, e1), ("INT", s0, e1), ("CONTRAST", s0, e1 - 1), ("HYPO", s0, e1),
+                           ("CONC", s0, s0 + 2)):
+            st = starts[kind]
+            i = bisect_left(st, a)
+            out.append(marks[kind][i:bisect_left(st, b, i)] if i < len(st) and st[i] < b else [])
+        return tuple(out)
 
     def marks_in(self, kind: str, a: int, b: int) -> list[tuple[int, int]]:
         """Marker spans of ``kind`` starting at tokens ``a`` to ``b - 1``."""
