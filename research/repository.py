@@ -1297,6 +1297,23 @@ def _unpack_attributes(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _retry_while_locked(fn, timeout: float):
+    """Call ``fn`` again while SQLite says the database is locked, for up to ``timeout`` seconds."""
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + timeout
+    pause = 0.01
+    while True:
+        try:
+            return fn()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
+
+
 def _make_engine(url: str, timeout: float = 30.0) -> sa.Engine:
     u = sa.make_url(url)
     if u.get_backend_name() == "sqlite":
@@ -1313,7 +1330,9 @@ def _make_engine(url: str, timeout: float = 30.0) -> sa.Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             if u.database and u.database != ":memory:":
-                cur.execute("PRAGMA journal_mode=WAL")
+                # switching a new file to WAL needs it alone for a moment; SQLite answers "database
+                # is locked" at once, without its busy timeout, when another connection opens it too
+                _retry_while_locked(lambda: cur.execute("PRAGMA journal_mode=WAL"), timeout)
                 cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
