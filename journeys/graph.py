@@ -682,11 +682,14 @@ def graph_from_tables(tables: dict, granularity: str = "touchpoint") -> nx.Multi
     step_info = tp.drop_duplicates("step_id").set_index("step_id")
     step_attrs = ["journey", "step", "stage", "lane", "agency", "order", "median_wait_days",
                   "documents_required"]
+    # plain dicts: a pandas scalar lookup per edge costs more than the rest of a dense graph
+    info = step_info[step_attrs].to_dict("index")
+    agency = {sid: _clean(a["agency"]) for sid, a in info.items()}
 
     def add_node(sid, ch, designed):
         node = sid if granularity == "step" else (sid, ch)
         if node not in G:
-            attrs = {a: _jsonable(step_info.at[sid, a]) for a in step_attrs}
+            attrs = {a: _jsonable(info[sid][a]) for a in step_attrs}
             G.add_node(node, step_id=sid, channel=None if granularity == "step" else ch,
                        designed=designed, volume_per_month=None, events=0, cases=0, mentions=0,
                        participants=0, **attrs)
@@ -715,7 +718,7 @@ def graph_from_tables(tables: dict, granularity: str = "touchpoint") -> nx.Multi
                 if len(later):
                     nexts = list(same[same.order == later.min()].step_id)
             for t in nexts:
-                wait = step_info.at[t, "median_wait_days"]
+                wait = info[t]["median_wait_days"]
                 secs = None if wait is None or pd.isna(wait) else float(wait) * 86400.0
                 for ch in by_step[r.step_id]:
                     targets = [ch] if ch in by_step[t] else by_step[t]
@@ -724,13 +727,13 @@ def graph_from_tables(tables: dict, granularity: str = "touchpoint") -> nx.Multi
                         if G.has_edge(u, v, "designed"):
                             continue
                         sw = ch != tch and UNSPECIFIED_CHANNEL not in (ch, tch)
-                        ua, va = _clean(step_info.at[r.step_id, "agency"]), _clean(step_info.at[t, "agency"])
+                        ua, va = agency[r.step_id], agency[t]
                         ho = bool(ua and va and ua != va)
                         G.add_edge(u, v, key="designed", source="designed", kind="designed", count=1,
                                    mean_seconds=secs, median_seconds=secs, min_seconds=None,
                                    max_seconds=None, stdev_seconds=None, channel_switch=sw,
                                    channel_switches=int(sw), agency_handoff=ho, agency_handoffs=int(ho),
-                                   backward=bool(step_info.at[t, "order"] < r.order), repeat=u == v,
+                                   backward=bool(info[t]["order"] < r.order), repeat=u == v,
                                    participants=0)
 
     # observed -----------------------------------------------------------------------------------
