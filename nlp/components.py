@@ -595,6 +595,7 @@ class PainPointDetector:
         is_pain = net >= cfg["threshold"] and pain > 0
         category = None
         severity = 0.0
+        specific: dict[str, float] = {}
         if is_pain:
             specific = {k: v for k, v in by_cat.items() if k != "other"}
             if "repetition" in specific and "internal_tools" in specific and self._servant_voice(fx.doc, s0, e1):
@@ -632,6 +633,9 @@ class PainPointDetector:
             "severity": severity,
             "cue_spans": list(dict.fromkeys(pain_cues)) if is_pain else [],
             "score": round(net, 3),
+            # the weight of each category that had a say (after the rules above), for a later step
+            # that may weigh a close call again (nlp.category_model); empty when not a pain
+            "category_scores": specific,
         }
 
     def _is_need_opener(self, doc: Doc, i: int) -> bool:
