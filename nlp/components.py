@@ -74,7 +74,7 @@ DEFAULT_CONFIG = {
     # a small text classifier (nlp.category_model) that weighs in when the rules' category is a
     # close call: True = the shipped model of the language (nlp/data/category_model/<lang>), a
     # folder = that model, None/False = the rules alone. It never changes pain or no pain.
-    "category_model": None,
+    "category_model": True,
     "category_margin": 1.5,  # close call: the two heaviest categories this near, or "other"
     "category_model_weight": 0.5,  # the classifier's share against the rules' in a close call
 }
@@ -188,7 +188,7 @@ def make_pain_points(nlp: Language, name: str, patterns_dir: str | None, thresho
                      improvement_bare_answer: float, intensifier_boost: float, topic_below: float,
                      praise_cap: float, answer_boost: float = 2.0, implicit_category_factor: float = 0.5,
                      category_precedence: list[list[str]] | None = None,
-                     category_model: bool | str | None = None, category_margin: float = 1.5,
+                     category_model: bool | str | None = True, category_margin: float = 1.5,
                      category_model_weight: float = 0.5):
     """Create the pain-point component (a spaCy factory; options in :data:`DEFAULT_CONFIG`)."""
     config = {k: v for k, v in locals().items() if k in DEFAULT_CONFIG}
