@@ -56,16 +56,30 @@ DEFAULT_TRAIN = {
 }
 
 
-def _words(text: str, tokenizer, stem: int) -> list[str]:
-    """The classifier's words of ``text``: lower case, no accents, no punctuation, digits as 0."""
+def _words(text: str, tokenizer, stem: int, memo: dict | None = None) -> list[str]:
+    """The classifier's words of ``text``: lower case, no accents, no punctuation, digits as 0.
+
+    Tokenised one whitespace-separated chunk at a time (memoised in ``memo`` when given): spaCy's
+    tokenizer splits at whitespace first, and none of its special cases that span a space
+    ("EE. UU.") survives lower-casing, so the words are those of the whole text at once.
+    """
     out = []
-    for tok in tokenizer(fold_accents(text.lower())):
-        if tok.is_punct or tok.is_space:
-            continue
-        w = "".join("0" if c.isdigit() else c for c in tok.text)
-        out.append(w)
-        if stem and tok.is_alpha and len(w) > stem:
-            out.append(w[:stem] + "~")
+    for chunk in fold_accents(text.lower()).split():
+        words = memo.get(chunk) if memo is not None else None
+        if words is None:
+            words = []
+            for tok in tokenizer(chunk):
+                if tok.is_punct or tok.is_space:
+                    continue
+                w = "".join("0" if c.isdigit() else c for c in tok.text)
+                words.append(w)
+                if stem and tok.is_alpha and len(w) > stem:
+                    words.append(w[:stem] + "~")
+            if memo is not None:
+                if len(memo) > 100_000:
+                    memo.clear()
+                memo[chunk] = words
+        out += words
     return out
 
 
@@ -91,6 +105,7 @@ class CategoryModel:
         self.labels = tuple(self.textcat.labels)
         self.stem = int(nlp.meta.get("recorrido", {}).get("stem", 0))
         self._memo: dict[str, dict[str, float]] = {}
+        self._chunk_words: dict[str, list[str]] = {}
 
     def probabilities(self, texts: list[str]) -> list[dict[str, float]]:
         """Each text's probability of each category (they sum to 1), in order.
@@ -102,7 +117,8 @@ class CategoryModel:
         todo = sorted({t for t in texts if t not in memo})
         if todo:
             tokenizer = self.nlp.tokenizer
-            docs = [Doc(self.nlp.vocab, words=_words(t, tokenizer, self.stem) or [""]) for t in todo]
+            docs = [Doc(self.nlp.vocab, words=_words(t, tokenizer, self.stem, self._chunk_words) or [""])
+                    for t in todo]
             scores = self.textcat.model.predict(docs)
             if len(memo) > 20000:
                 memo.clear()
@@ -311,7 +327,13 @@ def refine_categories(model: CategoryModel, doc: Doc, groups: list[tuple[list[di
               if r["is_pain"] and is_unsure(r.get("category_scores") or {}, r["category"], margin)]
     if not unsure:
         return
-    text = doc.text
-    probs = model.probabilities([text[off + r["start"]:off + r["end"]] for r, off in unsure])
+    probs = model.probabilities([_text_at(doc, off + r["start"], off + r["end"]) for r, off in unsure])
     for (r, _off), p in zip(unsure, probs, strict=True):
         r["category"] = choose_category(r.get("category_scores") or {}, r["category"], p, margin, weight)
+
+
+def _text_at(doc: Doc, start: int, end: int) -> str:
+    """``doc.text[start:end]`` for a span on token boundaries, without building all of
+    ``doc.text`` (a batch Doc holds hundreds of texts)."""
+    span = doc.char_span(start, end)
+    return span.text if span is not None else doc.text[start:end]
