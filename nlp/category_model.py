@@ -64,7 +64,8 @@ def _words(text: str, tokenizer, stem: int, memo: dict | None = None) -> list[st
     ("EE. UU.") survives lower-casing, so the words are those of the whole text at once.
     """
     out = []
-    for chunk in fold_accents(text.lower()).split():
+    low = text.lower()
+    for chunk in (low if low.isascii() else fold_accents(low)).split():
         words = memo.get(chunk) if memo is not None else None
         if words is None:
             words = []
