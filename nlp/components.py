@@ -18,6 +18,10 @@ Each sentence gets a score: pain cues minus praise, where cues after a contrast 
 "sin embargo") weigh more than those before it, negated cues flip (within a few tokens in the
 same clause), and cues inside an "if"/"si" clause weigh little. Assumes sentence boundaries are
 set (``recorrido_sentences`` runs first).
+
+A pain sentence's category is the heaviest of its cue categories (``category_scores`` in the
+results); when the rules are unsure (a close call, or ``other``), a small text classifier
+(:mod:`nlp.category_model`, config ``category_model``) may pick another of those candidates.
 """
 
 from __future__ import annotations
@@ -67,6 +71,12 @@ DEFAULT_CONFIG = {
     # weight goes to it: the loser names what the pain is about, the winner the pain itself
     # ("an extra fee to speed things up" is corruption, not a price)
     "category_precedence": [["trust", "cost"]],
+    # a small text classifier (nlp.category_model) that weighs in when the rules' category is a
+    # close call: True = the shipped model of the language (nlp/data/category_model/<lang>), a
+    # folder = that model, None/False = the rules alone. It never changes pain or no pain.
+    "category_model": True,
+    "category_margin": 1.5,  # close call: the two heaviest categories this near, or "other"
+    "category_model_weight": 0.5,  # the classifier's share against the rules' in a close call
 }
 
 _PAIN_LABELS = set(CATEGORIES) | {"negative"}
@@ -177,7 +187,9 @@ def make_pain_points(nlp: Language, name: str, patterns_dir: str | None, thresho
                      suggestion_weight: float, improvement_suggestion_weight: float,
                      improvement_bare_answer: float, intensifier_boost: float, topic_below: float,
                      praise_cap: float, answer_boost: float = 2.0, implicit_category_factor: float = 0.5,
-                     category_precedence: list[list[str]] | None = None):
+                     category_precedence: list[list[str]] | None = None,
+                     category_model: bool | str | None = True, category_margin: float = 1.5,
+                     category_model_weight: float = 0.5):
     """Create the pain-point component (a spaCy factory; options in :data:`DEFAULT_CONFIG`)."""
     config = {k: v for k, v in locals().items() if k in DEFAULT_CONFIG}
     return PainPointDetector(nlp, name, **config)
@@ -259,6 +271,13 @@ class PainPointDetector:
         self.nothing_answers = {fold_accents(a) for a in self.lex.NOTHING_ANSWERS}
         self.need_openers = {fold_accents(w.lower()) for w in self.lex.NEED_OPENERS}
         self._asks_memo: dict[str, frozenset] = {}
+        self.category_model = None
+        if self.cfg["category_model"]:
+            from nlp.category_model import load_category_model, refine_categories  # noqa: PLC0415 (imports us)
+
+            model = self.cfg["category_model"]
+            self.category_model = load_category_model(self.lang if model is True else model)
+            self._refine_categories = refine_categories
 
     def _asks(self, context: str | None) -> frozenset:
         """Labels (``waiting``, ``repetition``) whose duration/count the question asks for."""
@@ -436,6 +455,9 @@ class PainPointDetector:
                                     "score": 0.0})
                     continue
                 results.append(self._score(facts, s0, e1, mine, improvement, asks, off))
+        if self.category_model is not None:  # the classifier's say on the rules' close calls
+            self._refine_categories(self.category_model, doc, [(out[k], t[2]) for k, t in enumerate(texts)],
+                                    self.cfg["category_margin"], self.cfg["category_model_weight"])
         return out
 
     def _flags(self, orth: int, vocab) -> int:
@@ -595,6 +617,7 @@ class PainPointDetector:
         is_pain = net >= cfg["threshold"] and pain > 0
         category = None
         severity = 0.0
+        specific: dict[str, float] = {}
         if is_pain:
             specific = {k: v for k, v in by_cat.items() if k != "other"}
             if "repetition" in specific and "internal_tools" in specific and self._servant_voice(fx.doc, s0, e1):
@@ -632,6 +655,9 @@ class PainPointDetector:
             "severity": severity,
             "cue_spans": list(dict.fromkeys(pain_cues)) if is_pain else [],
             "score": round(net, 3),
+            # the weight of each category that had a say (after the rules above), for a later step
+            # that may weigh a close call again (nlp.category_model); empty when not a pain
+            "category_scores": specific,
         }
 
     def _is_need_opener(self, doc: Doc, i: int) -> bool:
