@@ -164,3 +164,27 @@ def test_category_model_choose_category_only_among_candidates():
     assert choose_category({"waiting": 1.0, "cost": 0.9}, "waiting", probs, 1.5, 0.5) == "cost"
     assert choose_category({}, "other", probs, 0.0, 0.5) == "trust"  # no cue of any category
     assert choose_category({"waiting": 1.0, "cost": 0.9}, "waiting", None, 1.5, 0.5) == "waiting"
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_category_model_scores_word_lists_as_textcat_scores_docs(lang):
+    """The Doc-free scoring path gives exactly what spaCy's textcat model gives for the Docs."""
+    import numpy
+    from spacy.tokens import Doc
+
+    from nlp.category_model import _words
+
+    model = load_category_model(lang)
+    texts = TEXTS[lang] + ["día día día otra vez", "12 34 56", "a", "No.", "¡¡Nunca!! ¿por qué?"]
+    words = [_words(t, model.nlp.tokenizer, model.stem) for t in texts]
+    assert all(words)
+    expected = model.textcat.model.predict([Doc(model.nlp.vocab, words=w) for w in words])
+    assert numpy.array_equal(model._predict(words), expected)
+
+
+def test_category_model_probabilities_of_texts_without_words():
+    model = load_category_model("en")
+    probs = model.probabilities(["", "!!!", "I waited four hours."])
+    assert probs[0] == probs[1]
+    assert sum(probs[0].values()) == pytest.approx(1.0, abs=1e-5)
+    assert max(probs[2], key=probs[2].get) == "waiting"
