@@ -40,6 +40,11 @@ from nlp.lexicons import lexicon
 from research.errors import InputError
 from research.schema import CATEGORIES
 
+try:  # the C helpers of nlp/_fast.pyx (scripts/build_fast.py); the pure Python here when not built
+    from nlp import _fast
+except ImportError:
+    _fast = None
+
 __all__ = ["DEFAULT_CONFIG", "PATTERNS_DIR", "load_patterns", "PainPointDetector",
            "is_improvement_question", "fold_accents"]
 
@@ -386,8 +391,11 @@ class PainPointDetector:
         if "ORTH" not in columns:
             columns["ORTH"] = doc.to_array(ORTH).tolist()
         orths = columns["ORTH"]
-        get = self._flag_memo.get
-        flags = [get(o) for o in orths]
+        if _fast is not None:
+            flags = _fast.memo_values(self._flag_memo, orths)
+        else:
+            get = self._flag_memo.get
+            flags = [get(o) for o in orths]
         if None in flags:
             flags = [f if f is not None else self._flags(o, doc.vocab) for f, o in zip(flags, orths, strict=True)]
         bounds = [(lo, hi) for lo, hi, _off, _ctx in texts]
@@ -395,7 +403,10 @@ class PainPointDetector:
         def word_columns():
             for attr, name in ((LOWER, "LOWER"), (LEMMA, "LEMMA")):
                 if name not in columns:
-                    columns[name] = doc.to_array(attr).tolist()
+                    if _fast is not None:
+                        columns[name] = (_fast.lower_column if attr == LOWER else _fast.lemma_column)(doc)
+                    else:
+                        columns[name] = doc.to_array(attr).tolist()
             columns["FLAGS"] = flags
             if "SENT_SET" not in columns:
                 columns["SENT_SET"] = set(sent_starts)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from spacy.attrs import IDX, LENGTH, ORTH, SPACY
 
 from nlp.components import CONTEXT_KEY, SENTENCES_KEY
-from nlp.pipeline import _preprocessor, get_nlp
+from nlp.pipeline import _fast, _preprocessor, get_nlp
 from research.errors import InputError
 
 __all__ = ["analyse_text", "analyse_texts", "is_pain_text"]
@@ -202,10 +202,14 @@ def _analyse_batch(nlp, prepare, detector, texts: list[str], contexts: list[str 
     joined = _SEPARATOR.join(texts)
     _warm_tokenizer_cache(nlp.tokenizer, joined)
     doc = nlp.make_doc(joined)
-    rows = doc.to_array(_BATCH_ATTRS)
-    idx = rows[:, 2].tolist()
-    columns = {"ORTH": rows[:, 0].tolist(), "SPACY": rows[:, 1].tolist(), "IDX": idx,
-               "LENGTH": rows[:, 3].tolist()}
+    if _fast is not None:
+        orth, spacy, idx, length = _fast.token_columns(doc)
+        columns = {"ORTH": orth, "SPACY": spacy, "IDX": idx, "LENGTH": length}
+    else:
+        rows = doc.to_array(_BATCH_ATTRS)
+        idx = rows[:, 2].tolist()
+        columns = {"ORTH": rows[:, 0].tolist(), "SPACY": rows[:, 1].tolist(), "IDX": idx,
+                   "LENGTH": rows[:, 3].tolist()}
     spans = []
     off = 0
     for t, c in zip(texts, contexts, strict=True):

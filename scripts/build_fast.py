@@ -1,0 +1,33 @@
+"""Compile nlp/_fast.pyx in place (the optional C helpers of the pain-point pipeline).
+
+Run by scripts/venv.sh. Without the compiled module everything works, in pure Python, slower:
+a failed build prints one warning line and exits 0.
+"""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    try:
+        import numpy
+        from Cython.Build import cythonize
+        from setuptools import Extension, setup
+
+        ext = Extension("nlp._fast", [str(ROOT / "nlp" / "_fast.pyx")], include_dirs=[numpy.get_include()],
+                        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")], language="c++")
+        setup(name="recorrido-fast", packages=[], py_modules=[], script_args=["-q", "build_ext", "--inplace"],
+              ext_modules=cythonize([ext], language_level=3, quiet=True))
+    except BaseException as exc:  # noqa: BLE001 (a compiler error ends setup() with SystemExit)
+        print(f"warning: nlp/_fast.pyx not compiled ({type(exc).__name__}: {exc}); "
+              "pain-point extraction runs in pure Python, about half as fast", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    import os
+
+    os.chdir(ROOT)
+    sys.exit(main())
