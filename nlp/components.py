@@ -251,6 +251,10 @@ class PainPointDetector:
             self.anchor_needs[key_id] = anchor_needs[words]
             self.anchor_fast[key_id] = TokenPatternMatcher.build(anchor_patterns[words], nlp.vocab.strings)
         self.anchor_window = 8
+        # the same patterns in C structs for nlp/_fast.pyx (None: not built, or a group needs spaCy's Matcher)
+        self._c_anchored = None
+        if _fast is not None and all(f is not None for f in self.anchor_fast.values()):
+            self._c_anchored = {k: _fast.TokenPatterns(f.patterns) for k, f in self.anchor_fast.items()}
         for label, words in (("NEG", self.lex.NEGATORS), ("INT", self.lex.INTENSIFIERS),
                              ("CONTRAST", self.lex.CONTRAST_MARKERS),
                              ("CONC", self.lex.CONCESSIVE_MARKERS),
@@ -306,7 +310,11 @@ class PainPointDetector:
                 if lo < hi:
                     found += [(s + lo, e + lo, *meta[m]) for m, s, e in self.full_matcher(doc[lo:hi])]
         if anchors:
-            found += self._anchored(doc, anchors, bounds, words())
+            if self._c_anchored is not None and _fast is not None:
+                found += _fast.anchored(doc, anchors, bounds, self._c_anchored, meta, self.anchor_window,
+                                        words()["FLAGS"])
+            else:
+                found += self._anchored(doc, anchors, bounds, words())
         # a cue inside a longer cue ("working" in "not working") is dropped; the same span
         # found by two patterns of one label counts once, with the larger weight
         best: dict[tuple, tuple] = {}
@@ -401,6 +409,9 @@ class PainPointDetector:
         bounds = [(lo, hi) for lo, hi, _off, _ctx in texts]
 
         def word_columns():
+            if self._c_anchored is not None and _fast is not None:  # _fast.anchored reads the Doc
+                columns["FLAGS"] = flags
+                return columns
             for attr, name in ((LOWER, "LOWER"), (LEMMA, "LEMMA")):
                 if name not in columns:
                     if _fast is not None:
