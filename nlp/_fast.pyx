@@ -317,3 +317,470 @@ def anchored(Doc doc, list anchors, list bounds, dict patterns, dict meta, int r
         free(cols.flags)
         free(ends)
     return out
+
+
+# ---------------------------------------------------------------- sentences and their scores
+# PainPointDetector.analyse (the loop over sentences) and _score, on C arrays
+
+from libc.math cimport exp
+
+cdef enum:
+    _SPACE = 1
+    _BRK = 2
+    _NUM = 4
+    _EXCL = 8
+    _SHOUT = 16
+    # kinds of cue label
+    _L_PAIN = 1        # a category of research.schema.CATEGORIES or "negative"
+    _L_NEGATIVE = 2    # "negative" (also _L_PAIN)
+    _L_TIMED = 4       # "waiting" or "repetition" (also _L_PAIN)
+    _L_POSITIVE = 8
+    _L_EXPECTED = 16
+    _L_SUGGESTION = 32
+
+cdef struct Marks:
+    int n
+    int* s
+    int* e
+
+
+cdef inline int _bisect_left(const int* a, int n, int x) noexcept nogil:
+    cdef int lo = 0, hi = n, mid
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if a[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+cdef inline void _range(const Marks* m, int a, int b, int* i0, int* i1) noexcept nogil:
+    """Indices ``i0:i1`` of the marks starting at tokens ``a`` to ``b - 1`` (_Facts.marks_in)."""
+    i0[0] = _bisect_left(m.s, m.n, a)
+    i1[0] = _bisect_left(m.s, m.n, b) if b > a else i0[0]
+    if i1[0] < i0[0]:
+        i1[0] = i0[0]
+
+
+cdef class _Batch:
+    """One Doc's token and cue facts in C arrays (what _Facts and the cue list hold)."""
+    cdef int n, n_cues
+    cdef int* flags
+    cdef int* idx
+    cdef int* length
+    cdef int* cs
+    cdef int* ce
+    cdef int* ckind
+    cdef double* cweight
+    cdef Marks neg, ints, contrast, conc, hypo, then
+    cdef int* neg_use   # scratch arrays of one sentence
+    cdef int* all_use
+    cdef int* self_neg
+    cdef int* hypo_end
+    cdef list _allocs
+
+    def __cinit__(self):
+        self._allocs = []
+
+    cdef void* _alloc(self, size_t size) except NULL:
+        cdef void* ptr = malloc(max(<size_t>1, size))
+        if ptr is NULL:
+            raise MemoryError()
+        self._allocs.append(<size_t>ptr)
+        return ptr
+
+    cdef int* _ints(self, list values) except NULL:
+        cdef int i, n = len(values)
+        cdef int* out = <int*>self._alloc(n * sizeof(int))
+        for i in range(n):
+            out[i] = values[i]
+        return out
+
+    cdef int _marks(self, Marks* m, list spans) except -1:
+        cdef int i
+        m.n = len(spans)
+        m.s = <int*>self._alloc(m.n * sizeof(int))
+        m.e = <int*>self._alloc(m.n * sizeof(int))
+        for i in range(m.n):
+            m.s[i], m.e[i] = spans[i]
+        return 0
+
+    def __dealloc__(self):
+        if self._allocs is not None:
+            for ptr in self._allocs:
+                free(<void*><size_t>ptr)
+
+
+cdef class Scorer:
+    """The options of a ``PainPointDetector`` as C numbers, and its cue label kinds."""
+    cdef object det
+    cdef double threshold, contrast_before, contrast_after, hypothetical_factor, positive_weight
+    cdef double negated_positive_weight, negated_pain_praise, suggestion_weight
+    cdef double improvement_suggestion_weight, improvement_bare_answer, intensifier_boost
+    cdef double topic_below, praise_cap, answer_boost
+    cdef int negation_window
+    cdef dict kinds
+    cdef object _pain_labels
+
+    def __init__(self, det, pain_labels):
+        cfg = det.cfg
+        self.det = det
+        self.threshold = cfg["threshold"]
+        self.negation_window = cfg["negation_window"]
+        self.contrast_before = cfg["contrast_before"]
+        self.contrast_after = cfg["contrast_after"]
+        self.hypothetical_factor = cfg["hypothetical_factor"]
+        self.positive_weight = cfg["positive_weight"]
+        self.negated_positive_weight = cfg["negated_positive_weight"]
+        self.negated_pain_praise = cfg["negated_pain_praise"]
+        self.suggestion_weight = cfg["suggestion_weight"]
+        self.improvement_suggestion_weight = cfg["improvement_suggestion_weight"]
+        self.improvement_bare_answer = cfg["improvement_bare_answer"]
+        self.intensifier_boost = cfg["intensifier_boost"]
+        self.topic_below = cfg["topic_below"]
+        self.praise_cap = cfg["praise_cap"]
+        self.answer_boost = cfg["answer_boost"]
+        self.kinds = {}
+        self._pain_labels = frozenset(pain_labels)
+
+    cdef int kind(self, label) except -1:
+        got = self.kinds.get(label)
+        if got is None:
+            k = 0
+            if label in self._pain_labels:
+                k |= _L_PAIN
+                if label == "negative":
+                    k |= _L_NEGATIVE
+                if label == "waiting" or label == "repetition":
+                    k |= _L_TIMED
+            elif label == "POSITIVE":
+                k = _L_POSITIVE
+            elif label == "EXPECTED":
+                k = _L_EXPECTED
+            elif label == "SUGGESTION":
+                k = _L_SUGGESTION
+            got = self.kinds[label] = k
+        return got
+
+    def analyse(self, Doc doc, list texts, list out, list cues, dict marks, list idx, list length,
+                list flags, list sent_starts, is_improvement_question, str lang):
+        """The loop over sentences of ``PainPointDetector.analyse`` (same arguments as there;
+        ``out``: one empty list per text, filled)."""
+        cdef _Batch b = _Batch()
+        cdef int i, k, lo, hi, off, s0, s1, e1, ci = 0, c0, si, n_starts, c
+        cdef bint improvement, trivial
+        cdef int n = len(flags)
+        cdef int* starts
+        b.n = n
+        b.flags = b._ints(flags)
+        b.idx = b._ints(idx)
+        b.length = b._ints(length)
+        b.n_cues = len(cues)
+        b.cs = <int*>b._alloc(b.n_cues * sizeof(int))
+        b.ce = <int*>b._alloc(b.n_cues * sizeof(int))
+        b.ckind = <int*>b._alloc(b.n_cues * sizeof(int))
+        b.cweight = <double*>b._alloc(b.n_cues * sizeof(double))
+        for i in range(b.n_cues):
+            cue = cues[i]
+            b.cs[i] = cue[0]
+            b.ce[i] = cue[1]
+            b.ckind[i] = self.kind(cue[2])
+            b.cweight[i] = cue[3]
+        b._marks(&b.neg, marks["NEG"])
+        b._marks(&b.ints, marks["INT"])
+        b._marks(&b.contrast, marks["CONTRAST"])
+        b._marks(&b.conc, marks["CONC"])
+        b._marks(&b.hypo, marks["HYPO"])
+        b._marks(&b.then, marks["THEN"])
+        b.neg_use = <int*>b._alloc(b.neg.n * sizeof(int))
+        b.all_use = <int*>b._alloc(b.neg.n * sizeof(int))
+        b.self_neg = <int*>b._alloc(b.n_cues * sizeof(int))
+        b.hypo_end = <int*>b._alloc(b.hypo.n * sizeof(int))
+        n_starts = len(sent_starts)
+        starts = b._ints(sent_starts)
+        det = self.det
+        for k in range(len(texts)):
+            lo, hi, off, context = texts[k]
+            if lo >= hi:
+                continue
+            improvement = bool(context) and is_improvement_question(context, lang)
+            asks = det._asks(context)
+            results = out[k]
+            # sentences start at lo and at every sentence start after it before hi
+            si = _bisect_left(starts, n_starts, lo + 1)
+            s0 = lo
+            while True:
+                s1 = starts[si] if si < n_starts and starts[si] < hi else hi
+                e1 = s1
+                while s0 < s1 and b.flags[s0] & _SPACE:
+                    s0 += 1
+                while e1 > s0 and b.flags[e1 - 1] & _SPACE:
+                    e1 -= 1
+                if s0 < e1:
+                    while ci < b.n_cues and b.cs[ci] < s0:
+                        ci += 1
+                    c0 = ci
+                    while ci < b.n_cues and b.cs[ci] < s1:
+                        ci += 1
+                    trivial = False
+                    if not improvement:
+                        trivial = True
+                        for c in range(c0, ci):
+                            if not (b.ckind[c] & (_L_POSITIVE | _L_EXPECTED)
+                                    or (b.cweight[c] < self.topic_below and b.ckind[c] & _L_PAIN)):
+                                trivial = False
+                                break
+                        if trivial and c0 < ci:  # only inert cues: a negator in sight changes that
+                            i = _bisect_left(b.neg.s, b.neg.n, s0)
+                            trivial = not (i < b.neg.n and b.neg.s[i] < e1)
+                    if trivial:
+                        results.append({"start": b.idx[s0] - off,
+                                         "end": b.idx[e1 - 1] + b.length[e1 - 1] - off,
+                                         "is_pain": False, "category": None, "severity": 0.0,
+                                         "cue_spans": [], "score": 0.0})
+                    else:
+                        results.append(self._score(b, doc, s0, e1, c0, ci, cues, improvement, asks, off))
+                else:
+                    while ci < b.n_cues and b.cs[ci] < s1:
+                        ci += 1
+                if s1 >= hi:
+                    break
+                s0 = s1
+                si += 1
+        return out
+
+    cdef int _negated(self, _Batch b, int start, int s0, int* use, int m0, int m1,
+                      int x0, int x1) noexcept:
+        """PainPointDetector._negated over the negators ``m0:m1`` with ``use[m - m0]`` set and
+        the contrasts ``x0:x1``: the governing negator's first token, or -1."""
+        cdef int m, ns, ne, j, x
+        cdef int lo = start - self.negation_window
+        cdef bint skip
+        if lo < s0:
+            lo = s0
+        for m in range(m0, m1):
+            if not use[m - m0]:
+                continue
+            ns = b.neg.s[m]
+            ne = b.neg.e[m]
+            if lo < ne <= start:
+                skip = False
+                for j in range(ne, start):
+                    if b.flags[j] & _BRK:
+                        skip = True
+                        break
+                if skip:
+                    continue
+                for x in range(x0, x1):
+                    if ne <= b.contrast.s[x] < start:
+                        skip = True
+                        break
+                if skip:
+                    continue
+                return ns
+        return -1
+
+    cdef dict _score(self, _Batch b, Doc doc, int s0, int e1, int c0, int c1, list cues, bint improvement,
+                     asks, int off):
+        """PainPointDetector._score of the sentence at tokens ``s0:e1`` with cues ``c0:c1``."""
+        cdef int n0, n1, i0, i1, x0, x1, h0, h1, o0, o1, t0 = 0, t1 = 0, m, c, s, e, j, end, ts, kind, x, ce
+        cdef int pivot = -1, first_break, negator, implicit = 0, n_int = 0, bits
+        cdef bint has_pivot, need, praise_label, intensified, is_implicit, bare, hypothetical
+        cdef double praise_everywhere = 1.0, f, boost, w, weight
+        cdef double pain = 0.0, praise = 0.0, suggestion = 0.0, implicit_pain = 0.0, explicit_pain = 0.0
+        cdef double net, severity
+        cdef int n_cues = c1 - c0
+        cdef int* neg_use
+        cdef int* all_use
+        cdef int* self_neg
+        cdef int* hypo_end
+        _range(&b.neg, s0, e1, &n0, &n1)
+        _range(&b.ints, s0, e1, &i0, &i1)
+        _range(&b.contrast, s0, e1 - 1, &x0, &x1)
+        _range(&b.hypo, s0, e1, &h0, &h1)
+        _range(&b.conc, s0, s0 + 2, &o0, &o1)
+        neg_use = b.neg_use
+        all_use = b.all_use
+        self_neg = b.self_neg
+        hypo_end = b.hypo_end
+        # a negator inside a longer cue belongs to it (see _score)
+        for m in range(n0, n1):
+            all_use[m - n0] = 1
+            neg_use[m - n0] = 1
+            for c in range(c0, c1):
+                if (b.cs[c] <= b.neg.s[m] and b.neg.e[m] <= b.ce[c]
+                        and b.ce[c] - b.cs[c] > b.neg.e[m] - b.neg.s[m]):
+                    neg_use[m - n0] = 0
+                    break
+        for c in range(c0, c1):
+            self_neg[c - c0] = 0
+            for m in range(n0, n1):
+                if b.cs[c] <= b.neg.s[m] and b.neg.e[m] <= b.ce[c]:
+                    self_neg[c - c0] = 1
+                    break
+        has_pivot = x1 > x0
+        if has_pivot:
+            pivot = b.contrast.e[x1 - 1]
+        if o1 > o0:
+            ce = b.conc.e[o0]
+            has_pivot = False
+            for x in range(x1 - 1, x0 - 1, -1):
+                if b.contrast.s[x] >= ce:
+                    pivot = b.contrast.e[x]
+                    has_pivot = True
+                    break
+            if not has_pivot:
+                first_break = -1
+                for j in range(ce, e1 - 1):
+                    if b.flags[j] & _BRK:
+                        first_break = j
+                        break
+                if first_break >= 0:
+                    pivot = first_break + 1
+                    has_pivot = True
+                else:
+                    praise_everywhere = self.contrast_before
+        if h1 > h0:
+            _range(&b.then, s0, e1, &t0, &t1)
+        for m in range(h0, h1):
+            end = b.hypo.e[m]
+            while end < e1 and not b.flags[end] & _BRK:
+                end += 1
+            for j in range(t0, t1):
+                ts = b.then.s[j]
+                if b.hypo.e[m] + 2 <= ts < end:
+                    end = ts  # min over the consequents inside the clause (see _score)
+            hypo_end[m - h0] = end
+        need = False
+        if n1 > n0:
+            for m in range(n0, n1):
+                if b.neg.s[m] > s0 + 1:
+                    need = True
+                    break
+            if need:
+                need = self.det._is_need_opener(doc, s0)
+
+        by_cat = {}
+        top_cue = {}
+        implicit_by_cat = {}
+        pain_cues = []
+        for c in range(c0, c1):
+            s = b.cs[c]
+            e = b.ce[c]
+            kind = b.ckind[c]
+            weight = b.cweight[c]
+            praise_label = kind & _L_POSITIVE
+            if not has_pivot:
+                f = praise_everywhere if praise_label else 1.0
+            elif s >= pivot:
+                f = 1.0 if praise_label else self.contrast_after
+            else:
+                f = self.contrast_before if praise_label else 1.0
+            hypothetical = False
+            for m in range(h0, h1):
+                if b.hypo.s[m] < s < hypo_end[m - h0]:
+                    hypothetical = True
+                    break
+            if hypothetical or (need and s > s0):
+                f *= self.hypothetical_factor
+            if need and kind & (_L_NEGATIVE | _L_EXPECTED):
+                continue
+            intensified = False
+            for m in range(i0, i1):
+                if b.ints.e[m] <= s and s - b.ints.e[m] <= 1:
+                    intensified = True
+                    break
+            boost = 1.0 + self.intensifier_boost if intensified else 1.0
+            if self_neg[c - c0] or n1 == n0:
+                negator = -1
+            else:
+                negator = self._negated(b, s, s0, neg_use if kind & _L_PAIN else all_use, n0, n1, x0, x1)
+            if kind & _L_PAIN:
+                if negator >= 0:
+                    praise += self.negated_pain_praise * f
+                    continue
+                is_implicit = False
+                if kind & _L_TIMED:
+                    for j in range(s, e):
+                        if b.flags[j] & _NUM:
+                            is_implicit = True
+                            break
+                bare = is_implicit and b.flags[s] & _NUM
+                w = weight * f * boost
+                label = cues[c][2]
+                if bare and label in asks:
+                    w *= self.answer_boost
+                cat = label if not kind & _L_NEGATIVE else "other"
+                by_cat[cat] = <double>by_cat.get(cat, 0.0) + w
+                if w > <double>top_cue.get(cat, 0.0):
+                    top_cue[cat] = w
+                if weight < self.topic_below:
+                    continue
+                pain += w
+                pain_cues.append((b.idx[s] - off, b.idx[e - 1] + b.length[e - 1] - off))
+                if is_implicit:
+                    implicit += 1
+                    implicit_pain += w
+                    if bare:
+                        implicit_by_cat[cat] = <double>implicit_by_cat.get(cat, 0.0) + w
+                else:
+                    explicit_pain += w
+                n_int += intensified
+            elif kind & (_L_POSITIVE | _L_EXPECTED):
+                if negator >= 0:
+                    w = self.negated_positive_weight * f * boost
+                    pain += w
+                    explicit_pain += w
+                    cat = cues[c][4] or "other"
+                    by_cat[cat] = <double>by_cat.get(cat, 0.0) + w
+                    if w > <double>top_cue.get(cat, 0.0):
+                        top_cue[cat] = w
+                    pain_cues.append((b.idx[negator] - off, b.idx[e - 1] + b.length[e - 1] - off))
+                    n_int += intensified
+                elif praise_label:
+                    praise += weight * f * boost * self.positive_weight
+            elif kind & _L_SUGGESTION and negator < 0:
+                suggestion += weight * f
+                if improvement:
+                    pain_cues.append((b.idx[s] - off, b.idx[e - 1] + b.length[e - 1] - off))
+
+        if implicit_pain != 0.0 and explicit_pain == 0.0 and praise > 0 and x1 == x0:
+            pain -= implicit_pain
+        if improvement:
+            pain += suggestion * self.improvement_suggestion_weight
+            if self.det._is_nothing(doc, s0, e1):
+                pain = 0.0
+            elif n_cues == 0:
+                pain += self.improvement_bare_answer
+        else:
+            pain += suggestion * self.suggestion_weight
+        w = self.praise_cap * pain
+        net = pain - (w if w < praise else praise)
+        is_pain = net >= self.threshold and pain > 0
+        category = None
+        severity = 0.0
+        if is_pain:
+            category = self.det._category(by_cat, top_cue, implicit_by_cat, doc, s0, e1)
+            severity = 1.0 - exp(-net / 2.5)
+            severity += 0.1 * (n_int if n_int < 2 else 2) + 0.1 * (implicit if implicit < 1 else 1)
+            bits = 0
+            for j in range(s0, e1):
+                bits |= b.flags[j]
+            severity += 0.1 if bits & _EXCL else 0.0
+            if bits & _SHOUT:
+                severity += 0.05
+            if not severity > 0.05:
+                severity = 0.05
+            if not 1.0 > severity:
+                severity = 1.0
+            severity = round(<object>severity, 2)
+        return {
+            "start": b.idx[s0] - off,
+            "end": b.idx[e1 - 1] + b.length[e1 - 1] - off,
+            "is_pain": bool(is_pain),
+            "category": category,
+            "severity": severity,
+            "cue_spans": list(dict.fromkeys(pain_cues)) if is_pain else [],
+            "score": round(<object>net, 3),
+        }

@@ -253,6 +253,7 @@ class PainPointDetector:
         self.anchor_window = 8
         # the same patterns in C structs for nlp/_fast.pyx (None: not built, or a group needs spaCy's Matcher)
         self._c_anchored = None
+        self._c_scorer = _fast.Scorer(self, _PAIN_LABELS) if _fast is not None else None
         if _fast is not None and all(f is not None for f in self.anchor_fast.values()):
             self._c_anchored = {k: _fast.TokenPatterns(f.patterns) for k, f in self.anchor_fast.items()}
         for label, words in (("NEG", self.lex.NEGATORS), ("INT", self.lex.INTENSIFIERS),
@@ -424,6 +425,9 @@ class PainPointDetector:
             return columns
 
         cues, marks = self._match(doc, bounds, word_columns)
+        if self._c_scorer is not None and _fast is not None:  # the loop below and _score, in C
+            return self._c_scorer.analyse(doc, texts, out, cues, marks, idx, length, flags, sent_starts,
+                                          is_improvement_question, self.lang)
         facts = _Facts(doc, idx, length, flags, marks)
         ci = 0
         lang = self.lang
@@ -618,27 +622,7 @@ class PainPointDetector:
         category = None
         severity = 0.0
         if is_pain:
-            specific = {k: v for k, v in by_cat.items() if k != "other"}
-            if "repetition" in specific and "internal_tools" in specific and self._servant_voice(fx.doc, s0, e1):
-                # staff doing their own work twice ("we type every claim in twice by hand"): tools
-                specific["internal_tools"] += specific.pop("repetition")
-            if "channel_failure" in specific and self._own_system(fx.doc, s0, e1):
-                # "our database crashes every afternoon": the staff's own tools fail them
-                specific["internal_tools"] = specific.get("internal_tools", 0.0) + specific.pop("channel_failure")
-            for winner, loser in cfg["category_precedence"] or ():
-                if winner in specific and loser in specific and top_cue.get(winner, 0.0) >= cfg["topic_below"]:
-                    specific[winner] += specific.pop(loser)
-            if implicit_by_cat:  # a failure cue outranks the count or duration that goes with it
-                damped = {k: v - cfg["implicit_category_factor"] * implicit_by_cat.get(k, 0.0)
-                          for k, v in specific.items()}
-                if max(damped.values()) >= 0.3:
-                    specific = damped
-            if specific and max(specific.values()) >= 0.3:
-                # a tie goes to the category of the heaviest single cue, then to the earlier key
-                category = max(specific, key=lambda k: (round(specific[k], 6), top_cue.get(k, 0.0),
-                                                        -CATEGORIES.index(k)))
-            else:
-                category = "other"
+            category = self._category(by_cat, top_cue, implicit_by_cat, fx.doc, s0, e1)
             severity = 1.0 - math.exp(-net / 2.5)
             severity += 0.1 * min(n_int, 2) + 0.1 * min(implicit, 1)
             bits = reduce(or_, flags[s0:e1], 0)
@@ -655,6 +639,33 @@ class PainPointDetector:
             "cue_spans": list(dict.fromkeys(pain_cues)) if is_pain else [],
             "score": round(net, 3),
         }
+
+    def _category(self, by_cat: dict, top_cue: dict, implicit_by_cat: dict, doc: Doc, s0: int, e1: int) -> str:
+        """The category of a pain sentence from its cue weight per category (``by_cat``), its
+        heaviest cue per category and the weight of its bare durations/counts per category."""
+        cfg = self.cfg
+        specific = {k: v for k, v in by_cat.items() if k != "other"}
+        if "repetition" in specific and "internal_tools" in specific and self._servant_voice(doc, s0, e1):
+            # staff doing their own work twice ("we type every claim in twice by hand"): tools
+            specific["internal_tools"] += specific.pop("repetition")
+        if "channel_failure" in specific and self._own_system(doc, s0, e1):
+            # "our database crashes every afternoon": the staff's own tools fail them
+            specific["internal_tools"] = specific.get("internal_tools", 0.0) + specific.pop("channel_failure")
+        for winner, loser in cfg["category_precedence"] or ():
+            if winner in specific and loser in specific and top_cue.get(winner, 0.0) >= cfg["topic_below"]:
+                specific[winner] += specific.pop(loser)
+        if implicit_by_cat:  # a failure cue outranks the count or duration that goes with it
+            damped = {k: v - cfg["implicit_category_factor"] * implicit_by_cat.get(k, 0.0)
+                      for k, v in specific.items()}
+            if max(damped.values()) >= 0.3:
+                specific = damped
+        if specific and max(specific.values()) >= 0.3:
+            # a tie goes to the category of the heaviest single cue, then to the earlier key
+            category = max(specific, key=lambda k: (round(specific[k], 6), top_cue.get(k, 0.0),
+                                                    -CATEGORIES.index(k)))
+        else:
+            category = "other"
+        return category
 
     def _is_need_opener(self, doc: Doc, i: int) -> bool:
         """Whether token ``i`` is a need word ("sin", "without"); memoised per word form."""
