@@ -784,3 +784,78 @@ cdef class Scorer:
             "cue_spans": list(dict.fromkeys(pain_cues)) if is_pain else [],
             "score": round(<object>net, 3),
         }
+
+
+# ---------------------------------------------------------------- matches to cues and markers
+# PainPointDetector._match
+
+
+def split_matches(list matches, dict meta, dict anchored, dict marker_ids, list found, list anchors,
+                  dict marks):
+    """Sort the PhraseMatcher's ``(key, start, end)`` matches as ``_match`` does: a cue
+    ``(start, end, *meta[key])`` to ``found``, an anchor to ``anchors``, a marker span to
+    ``marks[kind]``."""
+    cdef PyObject* got
+    for match in matches:
+        m, s, e = match
+        got = PyDict_GetItem(meta, m)
+        if got is not NULL:
+            found.append((s, e) + <tuple>got)
+        elif m in anchored:
+            anchors.append(match)
+        else:
+            marks[marker_ids[m]].append((s, e))
+
+
+def keep_cues(list found):
+    """The cues ``_match`` keeps of ``found`` (``(start, end, label, weight, category)``): one
+    per span and label (the first of the largest weight), none inside a longer kept cue, sorted
+    by start then longest first."""
+    cdef dict best = {}
+    cdef int i, j, n, n_kept = 0, s, e, reach = -1, lo
+    cdef bint inside
+    cdef int* ks
+    cdef int* ke
+    for c in found:
+        key = (c[0], c[1], c[2])
+        old = best.get(key)
+        if old is None or c[3] > old[3]:
+            best[key] = c
+    # sorted by (start, -length), stable: one int key per cue
+    ordered = sorted(best.values(), key=_order_key)
+    n = len(ordered)
+    kept = []
+    ks = <int*>malloc(max(1, n) * sizeof(int))
+    ke = <int*>malloc(max(1, n) * sizeof(int))
+    if ks is NULL or ke is NULL:
+        free(ks)
+        free(ke)
+        raise MemoryError()
+    try:
+        for c in ordered:
+            s = c[0]
+            e = c[1]
+            if e <= reach:
+                inside = False
+                lo = n_kept - 12 if n_kept > 12 else 0
+                for j in range(lo, n_kept):
+                    if ks[j] <= s and e <= ke[j] and (ke[j] - ks[j]) > (e - s):
+                        inside = True
+                        break
+                if inside:
+                    continue
+            kept.append(c)
+            ks[n_kept] = s
+            ke[n_kept] = e
+            n_kept += 1
+            if e > reach:
+                reach = e
+    finally:
+        free(ks)
+        free(ke)
+    return kept
+
+
+def _order_key(c):
+    cdef long long s = c[0], e = c[1]
+    return s * 4294967296 - (e - s)

@@ -296,14 +296,18 @@ class PainPointDetector:
         marks = {"NEG": [], "INT": [], "CONTRAST": [], "CONC": [], "HYPO": [], "THEN": []}
         anchors = []
         meta = self.meta
-        for m, s, e in self.phrase_matcher(doc):
-            info = meta.get(m)
-            if info is not None:
-                found.append((s, e, *info))
-            elif m in self.anchored:
-                anchors.append((m, s, e))
-            else:
-                marks[self.marker_ids[m]].append((s, e))
+        matches = self.phrase_matcher(doc)
+        if _fast is not None:
+            _fast.split_matches(matches, meta, self.anchored, self.marker_ids, found, anchors, marks)
+        else:
+            for m, s, e in matches:
+                info = meta.get(m)
+                if info is not None:
+                    found.append((s, e, *info))
+                elif m in self.anchored:
+                    anchors.append((m, s, e))
+                else:
+                    marks[self.marker_ids[m]].append((s, e))
         if len(self.shape_matcher):
             found += [(s, e, *meta[m]) for m, s, e in self.shape_matcher(doc)]
         if len(self.full_matcher):
@@ -318,6 +322,8 @@ class PainPointDetector:
                 found += self._anchored(doc, anchors, bounds, words())
         # a cue inside a longer cue ("working" in "not working") is dropped; the same span
         # found by two patterns of one label counts once, with the larger weight
+        if _fast is not None:
+            return _fast.keep_cues(found), marks
         best: dict[tuple, tuple] = {}
         for c in found:
             key = (c[0], c[1], c[2])
