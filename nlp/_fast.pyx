@@ -1,3 +1,4 @@
+# distutils: language = c++
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
 """C helpers of the pain-point pipeline: the per-token work of :mod:`nlp.pipeline`,
 :mod:`nlp.components` and :mod:`nlp.painpoints`, reading spaCy's token structs directly.

@@ -1,7 +1,9 @@
 """Compile nlp/_fast.pyx in place (the optional C helpers of the pain-point pipeline).
 
-Run by scripts/venv.sh. Without the compiled module everything works, in pure Python, slower:
-a failed build prints one warning line and exits 0.
+Run by scripts/venv.sh, scripts/test.sh and ``make app`` (a no-op when the module is newer than
+nlp/_fast.pyx; ``--force`` rebuilds). Without the compiled module everything works, in pure
+Python, slower: a failed build prints one warning line and exits 0. Needs Cython and setuptools
+(requirements.txt), numpy's headers and a C++ compiler.
 """
 
 import sys
@@ -11,6 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
+    source = ROOT / "nlp" / "_fast.pyx"
+    built = list((ROOT / "nlp").glob("_fast.*.so")) + list((ROOT / "nlp").glob("_fast.*.pyd"))
+    if built and all(b.stat().st_mtime >= source.stat().st_mtime for b in built) and "--force" not in sys.argv:
+        return 0  # up to date
     try:
         import numpy
         from Cython.Build import cythonize
