@@ -860,3 +860,75 @@ def keep_cues(list found):
 def _order_key(c):
     cdef long long s = c[0], e = c[1]
     return s * 4294967296 - (e - s)
+
+
+# ---------------------------------------------------------------- sentence starts, words, records
+
+
+def sentence_starts(list kinds, list orths, list spacy, list texts, special_kinds, int opener, starts_in,
+                    strings):
+    """``SentenceSplitter.starts_of_texts`` after its ``kinds``: the sentence starts of each text
+    ``(lo, hi)``; ``starts_in`` (``SentenceSplitter._starts_in``) runs only for the texts with a
+    token of a kind in ``special_kinds`` that is not their last token, or with an opener."""
+    cdef Py_ssize_t i, n = len(kinds), n_special = 0, a = 0, b
+    cdef int lo, hi, j, k
+    cdef bint quick
+    cdef char is_special[64]
+    memset(is_special, 0, sizeof(is_special))
+    for k in special_kinds:
+        is_special[k] = 1
+    special = []
+    for i in range(n):
+        k = kinds[i]
+        if 0 <= k < 64 and is_special[k]:
+            special.append(i)
+    n_special = len(special)
+    found = []
+    for lo, hi in texts:
+        if lo >= hi:
+            continue
+        while a < n_special and <int>special[a] < lo:
+            a += 1
+        b = a
+        quick = True
+        while b < n_special and <int>special[b] < hi:
+            j = special[b]
+            if not (j == hi - 1 and <int>kinds[j] != opener):
+                quick = False
+            b += 1
+        if quick:
+            found.append(lo)
+        else:
+            found += starts_in(kinds, orths, spacy, lo, hi, special[a:b], strings)
+        a = b
+    return found
+
+
+def lowers(Doc doc, int start, int end):
+    """``[t.lower_ for t in doc[start:end]]``."""
+    strings = doc.vocab.strings
+    return [strings[doc.c[i].lex.lower] for i in range(max(0, start), min(end, doc.length))]
+
+
+def lengths(Doc doc, int start, int end):
+    """``[len(t) for t in doc[start:end]]``."""
+    return [doc.c[i].lex.length for i in range(max(0, start), min(end, doc.length))]
+
+
+def rows(list results, str text):
+    """``painpoints._rows``: the public record of each sentence result of ``text``."""
+    cdef Py_ssize_t a, b
+    out = []
+    for r in results:
+        a = r["start"]
+        b = r["end"]
+        out.append({
+            "start": r["start"],
+            "end": r["end"],
+            "sentence": text[a:b],
+            "is_pain": r["is_pain"],
+            "category": r["category"],
+            "severity": r["severity"],
+            "cues": list(dict.fromkeys([text[x:y] for x, y in r["cue_spans"]])),
+        })
+    return out

@@ -684,11 +684,14 @@ class PainPointDetector:
     def _servant_voice(self, doc: Doc, s0: int, e1: int) -> bool:
         """Whether the sentence speaks in the first person plural ("we", "our"; "capturamos")."""
         words, ends = self.lex.SERVANT_VOICE, self.lex.SERVANT_VOICE_ENDINGS
+        if _fast is not None:  # the same without a Token object per word
+            return any(w in words or (ends and n > 5 and w.endswith(ends))
+                       for w, n in zip(_fast.lowers(doc, s0, e1), _fast.lengths(doc, s0, e1), strict=True))
         return any(t.lower_ in words or (ends and len(t) > 5 and t.lower_.endswith(ends)) for t in doc[s0:e1])
 
     def _own_system(self, doc: Doc, s0: int, e1: int) -> bool:
         """Whether the sentence names the speaker's own system ("our database", "nuestro sistema")."""
-        lowers = [t.lower_ for t in doc[s0:e1]]
+        lowers = _fast.lowers(doc, s0, e1) if _fast is not None else [t.lower_ for t in doc[s0:e1]]
         systems = self.lex.OWN_SYSTEM_WORDS
         return any(w in self.lex.OWN_SYSTEM_POSSESSIVES and any(x in systems for x in lowers[i + 1:i + 4])
                    for i, w in enumerate(lowers))

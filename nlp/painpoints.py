@@ -33,6 +33,7 @@ def _records(doc, text: str) -> list[dict]:
 
 
 def _rows(results: list[dict], text: str) -> list[dict]:
+    """The public record of each sentence result of ``text`` (``_fast.rows`` does the same)."""
     out = []
     for r in results:
         out.append({
@@ -217,7 +218,8 @@ def _analyse_batch(nlp, prepare, detector, texts: list[str], contexts: list[str 
         off += len(t) + len(_SEPARATOR)
     prepare(doc, [(lo, hi) for lo, hi, _off, _c in spans], columns)
     results = detector.analyse(doc, spans, columns)
-    return [_rows(rows, t) for rows, t in zip(results, texts, strict=True)]
+    rows_of = _fast.rows if _fast is not None else _rows
+    return [rows_of(rows, t) for rows, t in zip(results, texts, strict=True)]
 
 
 _BATCH_ATTRS = [ORTH, SPACY, IDX, LENGTH]

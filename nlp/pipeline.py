@@ -138,18 +138,26 @@ class SentenceSplitter:
         start positions (the other tokens get -1 in ``out``; ``out`` None: nothing written).
         """
         kinds = self._kinds_of(orths, doc.vocab)
-        special = [i for i, k in enumerate(kinds) if k in _SPECIAL]
         strings = doc.vocab.strings
-        found = []
-        for lo, hi in texts:
-            if lo < hi:
-                found += self._starts_in(kinds, orths, spacy, lo, hi,
-                                         special[bisect_left(special, lo):bisect_left(special, hi)], strings)
+        if _fast is not None:
+            found = _fast.sentence_starts(kinds, orths, spacy, texts, _SPECIAL, _OPENER, self._starts_in, strings)
+        else:
+            found = self._texts_starts(kinds, orths, spacy, texts, strings)
         if out is None:
             return found
         out[:] = _MINUS_ONE
         out[0] = 1
         out[found] = 1
+        return found
+
+    def _texts_starts(self, kinds: list[int], orths: list[int], spacy: list[int], texts: list[tuple[int, int]],
+                      strings) -> list[int]:
+        special = [i for i, k in enumerate(kinds) if k in _SPECIAL]
+        found = []
+        for lo, hi in texts:
+            if lo < hi:
+                found += self._starts_in(kinds, orths, spacy, lo, hi,
+                                         special[bisect_left(special, lo):bisect_left(special, hi)], strings)
         return found
 
     def starts(self, doc: Doc, orths: list[int], spacy: list[int], out) -> None:

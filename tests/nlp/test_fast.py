@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import random
+from types import SimpleNamespace
 
 import pytest
 
@@ -114,8 +115,11 @@ def _records(texts, lang, contexts, *, raw: bool, fast: bool, monkeypatch, batch
         if not fast:
             for module in (pipeline, components, painpoints):
                 m.setattr(module, "_fast", None)
-        if raw:
+        if raw:  # the detector's records as they are
             m.setattr(painpoints, "_rows", lambda results, text: results)
+            if fast:
+                m.setattr(painpoints, "_fast", SimpleNamespace(token_columns=FAST.token_columns,
+                                                               rows=lambda results, text: results))
         out = analyse_texts(texts, lang, contexts=contexts, batch_size=batch_size)
         one = [analyse_text(t, lang, context=c) for t, c in zip(texts[:300], contexts[:300], strict=True)]
     return json.dumps([out, one], ensure_ascii=False)
