@@ -932,3 +932,111 @@ def rows(list results, str text):
             "cues": list(dict.fromkeys([text[x:y] for x, y in r["cue_spans"]])),
         })
     return out
+
+
+# ---------------------------------------------------------------- phrase matches, tokenizer cache
+
+from libcpp.vector cimport vector
+from spacy.matcher.phrasematcher cimport PhraseMatcher
+from spacy.strings cimport hash_string, hash_utf8
+from spacy.structs cimport SpanC
+from spacy.tokenizer cimport Tokenizer
+
+
+cdef bint _plain(PhraseMatcher matcher):
+    """Whether ``matcher(doc)`` would only list its matches (no ``on_match`` callback)."""
+    return all(cb is None for cb in matcher._callbacks.values())
+
+
+def phrase_matches(PhraseMatcher matcher, Doc doc, dict meta, dict anchored, dict marker_ids,
+                   list found, list anchors, dict marks):
+    """``split_matches(matcher(doc), ...)`` without the list of match tuples (a matcher with an
+    ``on_match`` callback is called as usual)."""
+    cdef vector[SpanC] c_matches
+    cdef size_t i
+    cdef PyObject* got
+    if not _plain(matcher):
+        split_matches(matcher(doc), meta, anchored, marker_ids, found, anchors, marks)
+        return
+    if doc.length == 0:
+        return
+    matcher.find_matches(doc, 0, doc.length, &c_matches)
+    for i in range(c_matches.size()):
+        m = c_matches[i].label
+        got = PyDict_GetItem(meta, m)
+        if got is not NULL:
+            found.append((c_matches[i].start, c_matches[i].end) + <tuple>got)
+        elif m in anchored:
+            anchors.append((m, c_matches[i].start, c_matches[i].end))
+        else:
+            marks[marker_ids[m]].append((c_matches[i].start, c_matches[i].end))
+
+
+def phrase_cues(PhraseMatcher matcher, Doc doc, dict meta, list found):
+    """``found += [(s, e, *meta[m]) for m, s, e in matcher(doc)]``."""
+    cdef vector[SpanC] c_matches
+    cdef size_t i
+    if not _plain(matcher):
+        found += [(s, e) + meta[m] for m, s, e in matcher(doc)]
+        return
+    if doc.length == 0:
+        return
+    matcher.find_matches(doc, 0, doc.length, &c_matches)
+    for i in range(c_matches.size()):
+        found.append((c_matches[i].start, c_matches[i].end) + <tuple>meta[c_matches[i].label])
+
+
+def warm(Tokenizer tokenizer, str text, set seen):
+    """``painpoints._warm_tokenizer_cache``: tokenise alone each whitespace-free chunk of
+    ``text`` that is neither cached nor a special case nor in ``seen`` (then added to it), and
+    nothing while the tokenizer's cache is full (nothing more would be cached)."""
+    cdef Py_ssize_t i, start = -1, n = len(text), nb
+    cdef Py_UCS4 ch
+    cdef const char* data
+    cdef unsigned char byte
+    if len(tokenizer._cache) >= tokenizer.max_cache_size:
+        return
+    for ch in text:
+        if ch > 127 and ch.isspace():
+            break
+    else:  # only ASCII whitespace: chunks found and hashed in the UTF-8 bytes, as hash_string does
+        encoded = text.encode("utf8")
+        data = encoded
+        nb = len(encoded)
+        for i in range(nb + 1):
+            if i < nb:
+                byte = data[i]
+                if not (byte == 32 or 9 <= byte <= 13 or 28 <= byte <= 31):
+                    if start < 0:
+                        start = i
+                    continue
+            if start < 0:
+                continue
+            key = hash_utf8(<char*>data + start, i - start)
+            if tokenizer._cache.get(key) is NULL and tokenizer._specials.get(key) is NULL:
+                chunk = encoded[start:i].decode("utf8")
+                if chunk not in seen:
+                    seen.add(chunk)
+                    tokenizer(chunk)
+                    if len(tokenizer._cache) >= tokenizer.max_cache_size:
+                        return
+            start = -1
+        return
+    for i in range(n + 1):
+        if i < n and not text[i].isspace():
+            if start < 0:
+                start = i
+            continue
+        if start < 0:
+            continue
+        chunk = text[start:i]
+        start = -1
+        key = hash_string(chunk)
+        if tokenizer._cache.get(key) is not NULL or tokenizer._specials.get(key) is not NULL:
+            continue
+        if chunk in seen:
+            continue
+        seen.add(chunk)
+        tokenizer(chunk)
+        if len(tokenizer._cache) >= tokenizer.max_cache_size:
+            return

@@ -296,11 +296,11 @@ class PainPointDetector:
         marks = {"NEG": [], "INT": [], "CONTRAST": [], "CONC": [], "HYPO": [], "THEN": []}
         anchors = []
         meta = self.meta
-        matches = self.phrase_matcher(doc)
         if _fast is not None:
-            _fast.split_matches(matches, meta, self.anchored, self.marker_ids, found, anchors, marks)
+            _fast.phrase_matches(self.phrase_matcher, doc, meta, self.anchored, self.marker_ids, found, anchors,
+                                 marks)
         else:
-            for m, s, e in matches:
+            for m, s, e in self.phrase_matcher(doc):
                 info = meta.get(m)
                 if info is not None:
                     found.append((s, e, *info))
@@ -308,7 +308,9 @@ class PainPointDetector:
                     anchors.append((m, s, e))
                 else:
                     marks[self.marker_ids[m]].append((s, e))
-        if len(self.shape_matcher):
+        if len(self.shape_matcher) and _fast is not None:
+            _fast.phrase_cues(self.shape_matcher, doc, meta, found)
+        elif len(self.shape_matcher):
             found += [(s, e, *meta[m]) for m, s, e in self.shape_matcher(doc)]
         if len(self.full_matcher):
             for lo, hi in bounds:

@@ -191,6 +191,9 @@ def _warm_tokenizer_cache(tokenizer, text: str) -> None:
     seen = _SEEN_WORDS.setdefault(id(tokenizer), set())
     if len(seen) > 500_000:  # about 40 MB; the words are warmed again as they come
         seen.clear()
+    if _fast is not None:  # the same, looking in the tokenizer's cache (and stopping when it is full)
+        _fast.warm(tokenizer, text, seen)
+        return
     new = set(text.split())
     new.difference_update(seen)
     for chunk in new:
