@@ -118,8 +118,8 @@ def _records(texts, lang, contexts, *, raw: bool, fast: bool, monkeypatch, batch
         if raw:  # the detector's records as they are
             m.setattr(painpoints, "_rows", lambda results, text: results)
             if fast:
-                m.setattr(painpoints, "_fast", SimpleNamespace(token_columns=FAST.token_columns,
-                                                               rows=lambda results, text: results))
+                helpers = {name: getattr(FAST, name) for name in dir(FAST) if not name.startswith("__")}
+                m.setattr(painpoints, "_fast", SimpleNamespace(**{**helpers, "rows": lambda results, text: results}))
         out = analyse_texts(texts, lang, contexts=contexts, batch_size=batch_size)
         one = [analyse_text(t, lang, context=c) for t, c in zip(texts[:300], contexts[:300], strict=True)]
     return json.dumps([out, one], ensure_ascii=False)
