@@ -865,41 +865,118 @@ def _order_key(c):
 # ---------------------------------------------------------------- sentence starts, words, records
 
 
-def sentence_starts(list kinds, list orths, list spacy, list texts, special_kinds, int opener, starts_in,
-                    strings):
+from libcpp.algorithm cimport sort as cpp_sort
+
+
+cdef struct Kinds:
+    int word, space, newline, terminal, ellipsis, closer, opener, final_abbr, abbr, abbr_stem, final_stem
+
+
+cdef inline bint _is_trigger(const Kinds* K, int k) noexcept nogil:
+    return (k == K.newline or k == K.ellipsis or k == K.terminal or k == K.final_abbr or k == K.closer
+            or k == K.opener)
+
+
+def sentence_starts(list kinds, list orths, list spacy, list texts, special_kinds, tuple codes, dict memo,
+                    dot):
     """``SentenceSplitter.starts_of_texts`` after its ``kinds``: the sentence starts of each text
-    ``(lo, hi)``; ``starts_in`` (``SentenceSplitter._starts_in``) runs only for the texts with a
-    token of a kind in ``special_kinds`` that is not their last token, or with an opener."""
-    cdef Py_ssize_t i, n = len(kinds), n_special = 0, a = 0, b
-    cdef int lo, hi, j, k
-    cdef bint quick
+    ``(lo, hi)``, in order, by the rules of ``SentenceSplitter._starts_in``. ``codes`` are the
+    kind codes of nlp.pipeline (``_WORD, _SPACE, ... _FINAL_STEM``), ``memo`` the splitter's
+    facts per word form, ``dot`` the id of ".". ``kinds`` is changed as ``_starts_in`` changes it."""
+    cdef Py_ssize_t i, n = len(kinds), n_special = 0, a = 0, b, q
+    cdef int lo, hi, j, k, x, stem, prev_i, prev, n_cand
+    cdef bint quick, has_stem, newline, start
     cdef char is_special[64]
+    cdef Kinds K
+    cdef vector[int] special
+    cdef vector[int] cand
+    cdef vector[int] ck
+    cdef uint64_t dot_id = dot
+    (K.word, K.space, K.newline, K.terminal, K.ellipsis, K.closer, K.opener, K.final_abbr, K.abbr,
+     K.abbr_stem, K.final_stem) = codes
     memset(is_special, 0, sizeof(is_special))
     for k in special_kinds:
         is_special[k] = 1
-    special = []
+    ck.resize(n)
     for i in range(n):
         k = kinds[i]
+        ck[i] = k
         if 0 <= k < 64 and is_special[k]:
-            special.append(i)
-    n_special = len(special)
+            special.push_back(i)
+    n_special = special.size()
     found = []
     for lo, hi in texts:
         if lo >= hi:
             continue
-        while a < n_special and <int>special[a] < lo:
+        while a < n_special and special[a] < lo:
             a += 1
         b = a
         quick = True
-        while b < n_special and <int>special[b] < hi:
+        has_stem = False
+        while b < n_special and special[b] < hi:
             j = special[b]
-            if not (j == hi - 1 and <int>kinds[j] != opener):
+            if not (j == hi - 1 and ck[j] != K.opener):
                 quick = False
+            if ck[j] == K.abbr_stem or ck[j] == K.final_stem:
+                has_stem = True
             b += 1
+        found.append(lo)
         if quick:
-            found.append(lo)
-        else:
-            found += starts_in(kinds, orths, spacy, lo, hi, special[a:b], strings)
+            a = b
+            continue
+        if has_stem:  # "Sr" + ".": the period belongs to the abbreviation
+            stem = K.word
+            for x in range(lo, hi):
+                k = ck[x]
+                if stem != K.word and k == K.terminal and <uint64_t>orths[x] == dot_id:
+                    k = K.final_abbr if stem == K.final_stem else K.abbr
+                    ck[x] = k
+                    kinds[x] = k
+                stem = k if (k == K.abbr_stem or k == K.final_stem) and not spacy[x] else K.word
+        # a sentence can only start at the first word after a trigger, or at an opener
+        cand.clear()
+        for q in range(a, b):
+            j = special[q]
+            k = ck[j]
+            if k == K.opener:
+                cand.push_back(j)
+            elif _is_trigger(&K, k):
+                x = j + 1
+                while x < hi and (ck[x] == K.space or ck[x] == K.newline):
+                    x += 1
+                if x < hi:
+                    cand.push_back(x)
+        cpp_sort(cand.begin(), cand.end())
+        n_cand = cand.size()
+        for q in range(n_cand):
+            x = cand[q]
+            if (q > 0 and cand[q - 1] == x) or x == lo:
+                continue
+            k = ck[x]
+            prev_i = x - 1
+            newline = False
+            while prev_i >= lo and (ck[prev_i] == K.space or ck[prev_i] == K.newline):
+                newline = newline or ck[prev_i] == K.newline
+                prev_i -= 1
+            if prev_i < lo:
+                continue
+            prev = ck[prev_i]
+            if ((k == K.terminal or k == K.ellipsis or k == K.closer)
+                    and not (ck[x - 1] == K.space or ck[x - 1] == K.newline)):
+                continue
+            if newline:
+                start = True
+            elif prev == K.ellipsis:
+                start = not memo[orths[x]][1]
+            elif prev == K.terminal or (prev == K.closer and prev_i >= lo + 1
+                                        and (ck[prev_i - 1] == K.terminal or ck[prev_i - 1] == K.ellipsis)):
+                start = True
+            elif prev == K.final_abbr:
+                start = memo[orths[x]][2]
+            else:
+                start = k == K.opener and not memo[orths[prev_i]][3]
+            if start:
+                found.append(x)
         a = b
     return found
 

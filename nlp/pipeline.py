@@ -140,7 +140,8 @@ class SentenceSplitter:
         kinds = self._kinds_of(orths, doc.vocab)
         strings = doc.vocab.strings
         if _fast is not None:
-            found = _fast.sentence_starts(kinds, orths, spacy, texts, _SPECIAL, _OPENER, self._starts_in, strings)
+            found = _fast.sentence_starts(kinds, orths, spacy, texts, _SPECIAL, _KIND_CODES, self._memo,
+                                          strings["."])
         else:
             found = self._texts_starts(kinds, orths, spacy, texts, strings)
         if out is None:
@@ -230,6 +231,8 @@ class SentenceSplitter:
         return found
 
 
+_KIND_CODES = (_WORD, _SPACE, _NEWLINE, _TERMINAL_KIND, _ELLIPSIS_KIND, _CLOSER, _OPENER, _FINAL_ABBR, _ABBR,
+               _ABBR_STEM, _FINAL_STEM)
 _MINUS_ONE = numpy.uint64(2**64 - 1)  # -1 as spaCy's uint64 arrays hold it
 _SENT_START = [SENT_START]
 _ORTH_SPACY = [ORTH, SPACY]
