@@ -667,6 +667,9 @@ class PainPointDetector:
                       for k, v in specific.items()}
             if max(damped.values()) >= 0.3:
                 specific = damped
+        if len(specific) == 1:  # the usual case, without the tie-break keys below
+            ((category, weight),) = specific.items()
+            return category if weight >= 0.3 else "other"
         if specific and max(specific.values()) >= 0.3:
             # a tie goes to the category of the heaviest single cue, then to the earlier key
             category = max(specific, key=lambda k: (round(specific[k], 6), top_cue.get(k, 0.0),
