@@ -339,6 +339,9 @@ cdef enum:
     _L_EXPECTED = 16
     _L_SUGGESTION = 32
 
+_NO_ASKS = frozenset()  # PainPointDetector._asks of no context
+
+
 cdef struct Marks:
     int n
     int* s
@@ -423,6 +426,7 @@ cdef class Scorer:
     cdef int negation_window
     cdef dict kinds
     cdef object _pain_labels
+    cdef dict need_memo
 
     def __init__(self, det, pain_labels):
         cfg = det.cfg
@@ -501,12 +505,13 @@ cdef class Scorer:
         n_starts = len(sent_starts)
         starts = b._ints(sent_starts)
         det = self.det
+        self.need_memo = det._need_memo
         for k in range(len(texts)):
             lo, hi, off, context = texts[k]
             if lo >= hi:
                 continue
             improvement = bool(context) and is_improvement_question(context, lang)
-            asks = det._asks(context)
+            asks = det._asks(context) if context else _NO_ASKS
             results = out[k]
             # sentences start at lo and at every sentence start after it before hi
             si = _bisect_left(starts, n_starts, lo + 1)
@@ -587,6 +592,7 @@ cdef class Scorer:
         """PainPointDetector._score of the sentence at tokens ``s0:e1`` with cues ``c0:c1``."""
         cdef int n0, n1, i0, i1, x0, x1, h0, h1, o0, o1, t0 = 0, t1 = 0, m, c, s, e, j, end, ts, kind, x, ce
         cdef int pivot = -1, first_break, negator, implicit = 0, n_int = 0, bits
+        cdef PyObject* got
         cdef bint has_pivot, need, praise_label, intensified, is_implicit, bare, hypothetical
         cdef double praise_everywhere = 1.0, f, boost, w, weight
         cdef double pain = 0.0, praise = 0.0, suggestion = 0.0, implicit_pain = 0.0, explicit_pain = 0.0
@@ -659,8 +665,9 @@ cdef class Scorer:
                 if b.neg.s[m] > s0 + 1:
                     need = True
                     break
-            if need:
-                need = self.det._is_need_opener(doc, s0)
+            if need:  # PainPointDetector._is_need_opener, its memo read here first
+                got = PyDict_GetItem(self.need_memo, doc.c[s0].lex.orth)
+                need = <object>got if got is not NULL else self.det._is_need_opener(doc, s0)
 
         by_cat = {}
         top_cue = {}
