@@ -13,8 +13,13 @@ from collections.abc import Iterable
 from spacy.attrs import IDX, LENGTH, ORTH, SPACY
 
 from nlp.components import CONTEXT_KEY, SENTENCES_KEY
-from nlp.pipeline import _fast, _preprocessor, get_nlp
+from nlp.pipeline import _preprocessor, get_nlp
 from research.errors import InputError
+
+try:  # the C helpers of nlp/_fast.pyx (scripts/build_fast.py); the pure Python here when not built
+    from nlp import _fast
+except ImportError:
+    _fast = None
 
 __all__ = ["analyse_text", "analyse_texts", "is_pain_text"]
 
