@@ -768,8 +768,9 @@ cdef class Scorer:
         is_pain = net >= self.threshold and pain > 0
         category = None
         severity = 0.0
+        specific = {}
         if is_pain:
-            category = self.det._category(by_cat, top_cue, implicit_by_cat, doc, s0, e1)
+            category, specific = self.det._category(by_cat, top_cue, implicit_by_cat, doc, s0, e1)
             severity = 1.0 - exp(-net / 2.5)
             severity += 0.1 * (n_int if n_int < 2 else 2) + 0.1 * (implicit if implicit < 1 else 1)
             bits = 0
@@ -791,6 +792,7 @@ cdef class Scorer:
             "severity": severity,
             "cue_spans": list(dict.fromkeys(pain_cues)) if is_pain else [],
             "score": round(<object>net, 3),
+            "category_scores": specific,
         }
 
 

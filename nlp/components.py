@@ -18,6 +18,10 @@ Each sentence gets a score: pain cues minus praise, where cues after a contrast 
 "sin embargo") weigh more than those before it, negated cues flip (within a few tokens in the
 same clause), and cues inside an "if"/"si" clause weigh little. Assumes sentence boundaries are
 set (``recorrido_sentences`` runs first).
+
+A pain sentence's category is the heaviest of its cue categories (``category_scores`` in the
+results); when the rules are unsure (a close call, or ``other``), a small text classifier
+(:mod:`nlp.category_model`, config ``category_model``) may pick another of those candidates.
 """
 
 from __future__ import annotations
@@ -72,6 +76,12 @@ DEFAULT_CONFIG = {
     # weight goes to it: the loser names what the pain is about, the winner the pain itself
     # ("an extra fee to speed things up" is corruption, not a price)
     "category_precedence": [["trust", "cost"]],
+    # a small text classifier (nlp.category_model) that weighs in when the rules' category is a
+    # close call: True = the shipped model of the language (nlp/data/category_model/<lang>), a
+    # folder = that model, None/False = the rules alone. It never changes pain or no pain.
+    "category_model": True,
+    "category_margin": 1.5,  # close call: the two heaviest categories this near, or "other"
+    "category_model_weight": 0.5,  # the classifier's share against the rules' in a close call
 }
 
 _PAIN_LABELS = set(CATEGORIES) | {"negative"}
@@ -182,7 +192,9 @@ def make_pain_points(nlp: Language, name: str, patterns_dir: str | None, thresho
                      suggestion_weight: float, improvement_suggestion_weight: float,
                      improvement_bare_answer: float, intensifier_boost: float, topic_below: float,
                      praise_cap: float, answer_boost: float = 2.0, implicit_category_factor: float = 0.5,
-                     category_precedence: list[list[str]] | None = None):
+                     category_precedence: list[list[str]] | None = None,
+                     category_model: bool | str | None = True, category_margin: float = 1.5,
+                     category_model_weight: float = 0.5):
     """Create the pain-point component (a spaCy factory; options in :data:`DEFAULT_CONFIG`)."""
     config = {k: v for k, v in locals().items() if k in DEFAULT_CONFIG}
     return PainPointDetector(nlp, name, **config)
@@ -269,6 +281,13 @@ class PainPointDetector:
         self.nothing_answers = {fold_accents(a) for a in self.lex.NOTHING_ANSWERS}
         self.need_openers = {fold_accents(w.lower()) for w in self.lex.NEED_OPENERS}
         self._asks_memo: dict[str, frozenset] = {}
+        self.category_model = None
+        if self.cfg["category_model"]:
+            from nlp.category_model import load_category_model, refine_categories  # noqa: PLC0415 (imports us)
+
+            model = self.cfg["category_model"]
+            self.category_model = load_category_model(self.lang if model is True else model)
+            self._refine_categories = refine_categories
 
     def _asks(self, context: str | None) -> frozenset:
         """Labels (``waiting``, ``repetition``) whose duration/count the question asks for."""
@@ -434,8 +453,9 @@ class PainPointDetector:
 
         cues, marks = self._match(doc, bounds, word_columns)
         if self._c_scorer is not None and _fast is not None:  # the loop below and _score, in C
-            return self._c_scorer.analyse(doc, texts, out, cues, marks, idx, length, flags, sent_starts,
-                                          is_improvement_question, self.lang)
+            self._c_scorer.analyse(doc, texts, out, cues, marks, idx, length, flags, sent_starts,
+                                   is_improvement_question, self.lang)
+            return self._refined(doc, texts, out)
         facts = _Facts(doc, idx, length, flags, marks)
         ci = 0
         lang = self.lang
@@ -470,6 +490,13 @@ class PainPointDetector:
                                     "score": 0.0})
                     continue
                 results.append(self._score(facts, s0, e1, mine, improvement, asks, off))
+        return self._refined(doc, texts, out)
+
+    def _refined(self, doc: Doc, texts: list[tuple], out: list[list[dict]]) -> list[list[dict]]:
+        """``out`` after the category classifier's say on the rules' close calls (when it is on)."""
+        if self.category_model is not None:
+            self._refine_categories(self.category_model, doc, [(out[k], t[2]) for k, t in enumerate(texts)],
+                                    self.cfg["category_margin"], self.cfg["category_model_weight"])
         return out
 
     def _flags(self, orth: int, vocab) -> int:
@@ -629,8 +656,9 @@ class PainPointDetector:
         is_pain = net >= cfg["threshold"] and pain > 0
         category = None
         severity = 0.0
+        specific: dict[str, float] = {}
         if is_pain:
-            category = self._category(by_cat, top_cue, implicit_by_cat, fx.doc, s0, e1)
+            category, specific = self._category(by_cat, top_cue, implicit_by_cat, fx.doc, s0, e1)
             severity = 1.0 - math.exp(-net / 2.5)
             severity += 0.1 * min(n_int, 2) + 0.1 * min(implicit, 1)
             bits = reduce(or_, flags[s0:e1], 0)
@@ -646,11 +674,16 @@ class PainPointDetector:
             "severity": severity,
             "cue_spans": list(dict.fromkeys(pain_cues)) if is_pain else [],
             "score": round(net, 3),
+            # the weight of each category that had a say (after the rules above), for a later step
+            # that may weigh a close call again (nlp.category_model); empty when not a pain
+            "category_scores": specific,
         }
 
-    def _category(self, by_cat: dict, top_cue: dict, implicit_by_cat: dict, doc: Doc, s0: int, e1: int) -> str:
+    def _category(self, by_cat: dict, top_cue: dict, implicit_by_cat: dict, doc: Doc, s0: int,
+                  e1: int) -> tuple[str, dict[str, float]]:
         """The category of a pain sentence from its cue weight per category (``by_cat``), its
-        heaviest cue per category and the weight of its bare durations/counts per category."""
+        heaviest cue per category and the weight of its bare durations/counts per category, and
+        the final weight of each candidate category (``category_scores``)."""
         cfg = self.cfg
         specific = {k: v for k, v in by_cat.items() if k != "other"}
         if "repetition" in specific and "internal_tools" in specific and self._servant_voice(doc, s0, e1):
@@ -669,14 +702,14 @@ class PainPointDetector:
                 specific = damped
         if len(specific) == 1:  # the usual case, without the tie-break keys below
             ((category, weight),) = specific.items()
-            return category if weight >= 0.3 else "other"
+            return (category if weight >= 0.3 else "other"), specific
         if specific and max(specific.values()) >= 0.3:
             # a tie goes to the category of the heaviest single cue, then to the earlier key
             category = max(specific, key=lambda k: (round(specific[k], 6), top_cue.get(k, 0.0),
                                                     -CATEGORIES.index(k)))
         else:
             category = "other"
-        return category
+        return category, specific
 
     def _is_need_opener(self, doc: Doc, i: int) -> bool:
         """Whether token ``i`` is a need word ("sin", "without"); memoised per word form."""
