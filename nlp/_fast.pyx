@@ -1126,3 +1126,31 @@ def warm(Tokenizer tokenizer, str text, set seen):
         tokenizer(chunk)
         if len(tokenizer._cache) >= tokenizer.max_cache_size:
             return
+
+
+def text_at(Doc doc, int start, int end):
+    """``doc.text[start:end]`` when ``start`` is where a token starts and ``end`` where one ends
+    (built from those tokens, without ``doc.text``); None otherwise."""
+    cdef int lo = 0, hi = doc.length, mid, i, tend
+    cdef const TokenC* t
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if doc.c[mid].idx < start:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo >= doc.length or doc.c[lo].idx != start or end <= start:
+        return None
+    strings = doc.vocab.strings
+    parts = []
+    for i in range(lo, doc.length):
+        t = &doc.c[i]
+        tend = t.idx + <int>t.lex.length
+        if tend > end:
+            return None
+        parts.append(strings[t.lex.orth])
+        if tend == end:
+            return "".join(parts)
+        if t.spacy:
+            parts.append(" ")
+    return None

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 
+import nlp.category_model as category_model
 import nlp.components as components
 import nlp.painpoints as painpoints
 import nlp.pipeline as pipeline
@@ -113,7 +114,7 @@ def _records(texts, lang, contexts, *, raw: bool, fast: bool, monkeypatch, batch
     """analyse_texts (raw: the detector's records, with score) with or without the C helpers."""
     with monkeypatch.context() as m:
         if not fast:
-            for module in (pipeline, components, painpoints):
+            for module in (pipeline, components, painpoints, category_model):
                 m.setattr(module, "_fast", None)
         if raw:  # the detector's records as they are
             m.setattr(painpoints, "_rows", lambda results, text: results)
@@ -176,3 +177,23 @@ def test_fast_feedback_sets_identical(lang, shared_data, monkeypatch):
     contexts = [QUESTIONS[lang][i % 4] if i % 5 == 2 else None for i in range(len(texts))]
     assert (_records(texts, lang, contexts, raw=True, fast=True, monkeypatch=monkeypatch)
             == _records(texts, lang, contexts, raw=True, fast=False, monkeypatch=monkeypatch))
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_fast_text_at_is_doc_text(lang):
+    """_fast.text_at (category_model._text_at) gives doc.text[start:end] for token-aligned spans."""
+    from nlp.pipeline import get_nlp
+
+    texts, _ = _random_texts(lang, 60, 5)
+    doc = get_nlp(lang).make_doc("\n\n".join(texts))
+    starts = [t.idx for t in doc]
+    ends = [t.idx + len(t) for t in doc]
+    rng = random.Random(5)
+    for _ in range(3000):
+        i = rng.randrange(len(doc))
+        j = min(len(doc) - 1, i + rng.randrange(12))
+        assert FAST.text_at(doc, starts[i], ends[j]) == doc.text[starts[i]:ends[j]]
+        s, e = starts[i] + rng.choice([0, 1]), ends[j] + rng.choice([0, 1, -1])
+        got = FAST.text_at(doc, s, e)
+        assert got is None or got == doc.text[s:e]
+        assert (got is None) == (doc.char_span(s, e) is None or e <= s)
