@@ -3,6 +3,7 @@ PY := .venv/bin/python
 
 .PHONY: app test venv bench demo lint
 app: venv
+	$(PY) scripts/build_fast.py
 	$(PY) -m streamlit run app.py --browser.gatherUsageStats false
 
 test:

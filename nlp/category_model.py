@@ -36,6 +36,11 @@ from nlp.components import fold_accents
 from research.errors import InputError
 from research.schema import CATEGORIES
 
+try:  # the C helpers of nlp/_fast.pyx (scripts/build_fast.py); the pure Python here when not built
+    from nlp import _fast
+except ImportError:
+    _fast = None
+
 __all__ = ["MODEL_DIR", "TRAINING_SETS", "DEFAULT_TRAIN", "CategoryModel", "training_examples", "train",
            "load_category_model", "is_unsure", "choose_category", "refine_categories"]
 
@@ -377,5 +382,9 @@ def refine_categories(model: CategoryModel, doc: Doc, groups: list[tuple[list[di
 def _text_at(doc: Doc, start: int, end: int) -> str:
     """``doc.text[start:end]`` for a span on token boundaries, without building all of
     ``doc.text`` (a batch Doc holds hundreds of texts)."""
+    if _fast is not None:  # the same from the token structs, without a Span
+        text = _fast.text_at(doc, start, end)
+        if text is not None:
+            return text
     span = doc.char_span(start, end)
     return span.text if span is not None else doc.text[start:end]

@@ -44,6 +44,11 @@ from nlp.lexicons import lexicon
 from research.errors import InputError
 from research.schema import CATEGORIES
 
+try:  # the C helpers of nlp/_fast.pyx (scripts/build_fast.py); the pure Python here when not built
+    from nlp import _fast
+except ImportError:
+    _fast = None
+
 __all__ = ["DEFAULT_CONFIG", "PATTERNS_DIR", "load_patterns", "PainPointDetector",
            "is_improvement_question", "fold_accents"]
 
@@ -258,6 +263,11 @@ class PainPointDetector:
             self.anchor_needs[key_id] = anchor_needs[words]
             self.anchor_fast[key_id] = TokenPatternMatcher.build(anchor_patterns[words], nlp.vocab.strings)
         self.anchor_window = 8
+        # the same patterns in C structs for nlp/_fast.pyx (None: not built, or a group needs spaCy's Matcher)
+        self._c_anchored = None
+        self._c_scorer = _fast.Scorer(self, _PAIN_LABELS) if _fast is not None else None
+        if _fast is not None and all(f is not None for f in self.anchor_fast.values()):
+            self._c_anchored = {k: _fast.TokenPatterns(f.patterns) for k, f in self.anchor_fast.items()}
         for label, words in (("NEG", self.lex.NEGATORS), ("INT", self.lex.INTENSIFIERS),
                              ("CONTRAST", self.lex.CONTRAST_MARKERS),
                              ("CONC", self.lex.CONCESSIVE_MARKERS),
@@ -305,24 +315,36 @@ class PainPointDetector:
         marks = {"NEG": [], "INT": [], "CONTRAST": [], "CONC": [], "HYPO": [], "THEN": []}
         anchors = []
         meta = self.meta
-        for m, s, e in self.phrase_matcher(doc):
-            info = meta.get(m)
-            if info is not None:
-                found.append((s, e, *info))
-            elif m in self.anchored:
-                anchors.append((m, s, e))
-            else:
-                marks[self.marker_ids[m]].append((s, e))
-        if len(self.shape_matcher):
+        if _fast is not None:
+            _fast.phrase_matches(self.phrase_matcher, doc, meta, self.anchored, self.marker_ids, found, anchors,
+                                 marks)
+        else:
+            for m, s, e in self.phrase_matcher(doc):
+                info = meta.get(m)
+                if info is not None:
+                    found.append((s, e, *info))
+                elif m in self.anchored:
+                    anchors.append((m, s, e))
+                else:
+                    marks[self.marker_ids[m]].append((s, e))
+        if len(self.shape_matcher) and _fast is not None:
+            _fast.phrase_cues(self.shape_matcher, doc, meta, found)
+        elif len(self.shape_matcher):
             found += [(s, e, *meta[m]) for m, s, e in self.shape_matcher(doc)]
         if len(self.full_matcher):
             for lo, hi in bounds:
                 if lo < hi:
                     found += [(s + lo, e + lo, *meta[m]) for m, s, e in self.full_matcher(doc[lo:hi])]
         if anchors:
-            found += self._anchored(doc, anchors, bounds, words())
+            if self._c_anchored is not None and _fast is not None:
+                found += _fast.anchored(doc, anchors, bounds, self._c_anchored, meta, self.anchor_window,
+                                        words()["FLAGS"])
+            else:
+                found += self._anchored(doc, anchors, bounds, words())
         # a cue inside a longer cue ("working" in "not working") is dropped; the same span
         # found by two patterns of one label counts once, with the larger weight
+        if _fast is not None:
+            return _fast.keep_cues(found), marks
         best: dict[tuple, tuple] = {}
         for c in found:
             key = (c[0], c[1], c[2])
@@ -405,22 +427,35 @@ class PainPointDetector:
         if "ORTH" not in columns:
             columns["ORTH"] = doc.to_array(ORTH).tolist()
         orths = columns["ORTH"]
-        get = self._flag_memo.get
-        flags = [get(o) for o in orths]
+        if _fast is not None:
+            flags = _fast.memo_values(self._flag_memo, orths)
+        else:
+            get = self._flag_memo.get
+            flags = [get(o) for o in orths]
         if None in flags:
             flags = [f if f is not None else self._flags(o, doc.vocab) for f, o in zip(flags, orths, strict=True)]
         bounds = [(lo, hi) for lo, hi, _off, _ctx in texts]
 
         def word_columns():
+            if self._c_anchored is not None and _fast is not None:  # _fast.anchored reads the Doc
+                columns["FLAGS"] = flags
+                return columns
             for attr, name in ((LOWER, "LOWER"), (LEMMA, "LEMMA")):
                 if name not in columns:
-                    columns[name] = doc.to_array(attr).tolist()
+                    if _fast is not None:
+                        columns[name] = (_fast.lower_column if attr == LOWER else _fast.lemma_column)(doc)
+                    else:
+                        columns[name] = doc.to_array(attr).tolist()
             columns["FLAGS"] = flags
             if "SENT_SET" not in columns:
                 columns["SENT_SET"] = set(sent_starts)
             return columns
 
         cues, marks = self._match(doc, bounds, word_columns)
+        if self._c_scorer is not None and _fast is not None:  # the loop below and _score, in C
+            self._c_scorer.analyse(doc, texts, out, cues, marks, idx, length, flags, sent_starts,
+                                   is_improvement_question, self.lang)
+            return self._refined(doc, texts, out)
         facts = _Facts(doc, idx, length, flags, marks)
         ci = 0
         lang = self.lang
@@ -455,7 +490,11 @@ class PainPointDetector:
                                     "score": 0.0})
                     continue
                 results.append(self._score(facts, s0, e1, mine, improvement, asks, off))
-        if self.category_model is not None:  # the classifier's say on the rules' close calls
+        return self._refined(doc, texts, out)
+
+    def _refined(self, doc: Doc, texts: list[tuple], out: list[list[dict]]) -> list[list[dict]]:
+        """``out`` after the category classifier's say on the rules' close calls (when it is on)."""
+        if self.category_model is not None:
             self._refine_categories(self.category_model, doc, [(out[k], t[2]) for k, t in enumerate(texts)],
                                     self.cfg["category_margin"], self.cfg["category_model_weight"])
         return out
@@ -619,27 +658,7 @@ class PainPointDetector:
         severity = 0.0
         specific: dict[str, float] = {}
         if is_pain:
-            specific = {k: v for k, v in by_cat.items() if k != "other"}
-            if "repetition" in specific and "internal_tools" in specific and self._servant_voice(fx.doc, s0, e1):
-                # staff doing their own work twice ("we type every claim in twice by hand"): tools
-                specific["internal_tools"] += specific.pop("repetition")
-            if "channel_failure" in specific and self._own_system(fx.doc, s0, e1):
-                # "our database crashes every afternoon": the staff's own tools fail them
-                specific["internal_tools"] = specific.get("internal_tools", 0.0) + specific.pop("channel_failure")
-            for winner, loser in cfg["category_precedence"] or ():
-                if winner in specific and loser in specific and top_cue.get(winner, 0.0) >= cfg["topic_below"]:
-                    specific[winner] += specific.pop(loser)
-            if implicit_by_cat:  # a failure cue outranks the count or duration that goes with it
-                damped = {k: v - cfg["implicit_category_factor"] * implicit_by_cat.get(k, 0.0)
-                          for k, v in specific.items()}
-                if max(damped.values()) >= 0.3:
-                    specific = damped
-            if specific and max(specific.values()) >= 0.3:
-                # a tie goes to the category of the heaviest single cue, then to the earlier key
-                category = max(specific, key=lambda k: (round(specific[k], 6), top_cue.get(k, 0.0),
-                                                        -CATEGORIES.index(k)))
-            else:
-                category = "other"
+            category, specific = self._category(by_cat, top_cue, implicit_by_cat, fx.doc, s0, e1)
             severity = 1.0 - math.exp(-net / 2.5)
             severity += 0.1 * min(n_int, 2) + 0.1 * min(implicit, 1)
             bits = reduce(or_, flags[s0:e1], 0)
@@ -660,6 +679,38 @@ class PainPointDetector:
             "category_scores": specific,
         }
 
+    def _category(self, by_cat: dict, top_cue: dict, implicit_by_cat: dict, doc: Doc, s0: int,
+                  e1: int) -> tuple[str, dict[str, float]]:
+        """The category of a pain sentence from its cue weight per category (``by_cat``), its
+        heaviest cue per category and the weight of its bare durations/counts per category, and
+        the final weight of each candidate category (``category_scores``)."""
+        cfg = self.cfg
+        specific = {k: v for k, v in by_cat.items() if k != "other"}
+        if "repetition" in specific and "internal_tools" in specific and self._servant_voice(doc, s0, e1):
+            # staff doing their own work twice ("we type every claim in twice by hand"): tools
+            specific["internal_tools"] += specific.pop("repetition")
+        if "channel_failure" in specific and self._own_system(doc, s0, e1):
+            # "our database crashes every afternoon": the staff's own tools fail them
+            specific["internal_tools"] = specific.get("internal_tools", 0.0) + specific.pop("channel_failure")
+        for winner, loser in cfg["category_precedence"] or ():
+            if winner in specific and loser in specific and top_cue.get(winner, 0.0) >= cfg["topic_below"]:
+                specific[winner] += specific.pop(loser)
+        if implicit_by_cat:  # a failure cue outranks the count or duration that goes with it
+            damped = {k: v - cfg["implicit_category_factor"] * implicit_by_cat.get(k, 0.0)
+                      for k, v in specific.items()}
+            if max(damped.values()) >= 0.3:
+                specific = damped
+        if len(specific) == 1:  # the usual case, without the tie-break keys below
+            ((category, weight),) = specific.items()
+            return (category if weight >= 0.3 else "other"), specific
+        if specific and max(specific.values()) >= 0.3:
+            # a tie goes to the category of the heaviest single cue, then to the earlier key
+            category = max(specific, key=lambda k: (round(specific[k], 6), top_cue.get(k, 0.0),
+                                                    -CATEGORIES.index(k)))
+        else:
+            category = "other"
+        return category, specific
+
     def _is_need_opener(self, doc: Doc, i: int) -> bool:
         """Whether token ``i`` is a need word ("sin", "without"); memoised per word form."""
         tok = doc[i]
@@ -671,11 +722,14 @@ class PainPointDetector:
     def _servant_voice(self, doc: Doc, s0: int, e1: int) -> bool:
         """Whether the sentence speaks in the first person plural ("we", "our"; "capturamos")."""
         words, ends = self.lex.SERVANT_VOICE, self.lex.SERVANT_VOICE_ENDINGS
+        if _fast is not None:  # the same without a Token object per word
+            return any(w in words or (ends and n > 5 and w.endswith(ends))
+                       for w, n in zip(_fast.lowers(doc, s0, e1), _fast.lengths(doc, s0, e1), strict=True))
         return any(t.lower_ in words or (ends and len(t) > 5 and t.lower_.endswith(ends)) for t in doc[s0:e1])
 
     def _own_system(self, doc: Doc, s0: int, e1: int) -> bool:
         """Whether the sentence names the speaker's own system ("our database", "nuestro sistema")."""
-        lowers = [t.lower_ for t in doc[s0:e1]]
+        lowers = _fast.lowers(doc, s0, e1) if _fast is not None else [t.lower_ for t in doc[s0:e1]]
         systems = self.lex.OWN_SYSTEM_WORDS
         return any(w in self.lex.OWN_SYSTEM_POSSESSIVES and any(x in systems for x in lowers[i + 1:i + 4])
                    for i, w in enumerate(lowers))

@@ -16,6 +16,11 @@ from nlp.components import CONTEXT_KEY, SENTENCES_KEY
 from nlp.pipeline import _preprocessor, get_nlp
 from research.errors import InputError
 
+try:  # the C helpers of nlp/_fast.pyx (scripts/build_fast.py); the pure Python here when not built
+    from nlp import _fast
+except ImportError:
+    _fast = None
+
 __all__ = ["analyse_text", "analyse_texts", "is_pain_text"]
 
 
@@ -33,6 +38,7 @@ def _records(doc, text: str) -> list[dict]:
 
 
 def _rows(results: list[dict], text: str) -> list[dict]:
+    """The public record of each sentence result of ``text`` (``_fast.rows`` does the same)."""
     out = []
     for r in results:
         out.append({
@@ -190,6 +196,9 @@ def _warm_tokenizer_cache(tokenizer, text: str) -> None:
     seen = _SEEN_WORDS.setdefault(id(tokenizer), set())
     if len(seen) > 500_000:  # about 40 MB; the words are warmed again as they come
         seen.clear()
+    if _fast is not None:  # the same, looking in the tokenizer's cache (and stopping when it is full)
+        _fast.warm(tokenizer, text, seen)
+        return
     new = set(text.split())
     new.difference_update(seen)
     for chunk in new:
@@ -202,10 +211,14 @@ def _analyse_batch(nlp, prepare, detector, texts: list[str], contexts: list[str 
     joined = _SEPARATOR.join(texts)
     _warm_tokenizer_cache(nlp.tokenizer, joined)
     doc = nlp.make_doc(joined)
-    rows = doc.to_array(_BATCH_ATTRS)
-    idx = rows[:, 2].tolist()
-    columns = {"ORTH": rows[:, 0].tolist(), "SPACY": rows[:, 1].tolist(), "IDX": idx,
-               "LENGTH": rows[:, 3].tolist()}
+    if _fast is not None:
+        orth, spacy, idx, length = _fast.token_columns(doc)
+        columns = {"ORTH": orth, "SPACY": spacy, "IDX": idx, "LENGTH": length}
+    else:
+        rows = doc.to_array(_BATCH_ATTRS)
+        idx = rows[:, 2].tolist()
+        columns = {"ORTH": rows[:, 0].tolist(), "SPACY": rows[:, 1].tolist(), "IDX": idx,
+                   "LENGTH": rows[:, 3].tolist()}
     spans = []
     off = 0
     for t, c in zip(texts, contexts, strict=True):
@@ -213,7 +226,8 @@ def _analyse_batch(nlp, prepare, detector, texts: list[str], contexts: list[str 
         off += len(t) + len(_SEPARATOR)
     prepare(doc, [(lo, hi) for lo, hi, _off, _c in spans], columns)
     results = detector.analyse(doc, spans, columns)
-    return [_rows(rows, t) for rows, t in zip(results, texts, strict=True)]
+    rows_of = _fast.rows if _fast is not None else _rows
+    return [rows_of(rows, t) for rows, t in zip(results, texts, strict=True)]
 
 
 _BATCH_ATTRS = [ORTH, SPACY, IDX, LENGTH]

@@ -38,6 +38,11 @@ from nlp import components  # noqa: F401  (registers recorrido_pain_points)
 from nlp.lexicons import LANGS, lexicon
 from research.errors import InputError
 
+try:  # the C helpers of nlp/_fast.pyx (scripts/build_fast.py); the pure Python here when not built
+    from nlp import _fast
+except ImportError:
+    _fast = None
+
 __all__ = ["make_nlp", "get_nlp", "sentence_spans", "TRAINED_PIPELINES"]
 
 TRAINED_PIPELINES = {"en": "en_core_web_sm", "es": "es_core_news_sm"}
@@ -117,8 +122,11 @@ class SentenceSplitter:
         return doc
 
     def _kinds_of(self, orths: list[int], vocab) -> list[int]:
-        get = self._kinds.get
-        kinds = [get(orth) for orth in orths]
+        if _fast is not None:
+            kinds = _fast.memo_values(self._kinds, orths)
+        else:
+            get = self._kinds.get
+            kinds = [get(orth) for orth in orths]
         if None in kinds:
             kinds = [k if k is not None else self._facts(o, vocab)[0] for k, o in zip(kinds, orths, strict=True)]
         return kinds
@@ -127,19 +135,30 @@ class SentenceSplitter:
                         out) -> list[int]:
         """:meth:`starts` for several texts tokenised into one Doc, at token ranges ``texts``
         (``(lo, hi)``, in order): each gets the sentences it would get alone. Returns the sentence
-        start positions (the other tokens get -1 in ``out``).
+        start positions (the other tokens get -1 in ``out``; ``out`` None: nothing written).
         """
         kinds = self._kinds_of(orths, doc.vocab)
-        special = [i for i, k in enumerate(kinds) if k in _SPECIAL]
         strings = doc.vocab.strings
+        if _fast is not None:
+            found = _fast.sentence_starts(kinds, orths, spacy, texts, _SPECIAL, _KIND_CODES, self._memo,
+                                          strings["."])
+        else:
+            found = self._texts_starts(kinds, orths, spacy, texts, strings)
+        if out is None:
+            return found
+        out[:] = _MINUS_ONE
+        out[0] = 1
+        out[found] = 1
+        return found
+
+    def _texts_starts(self, kinds: list[int], orths: list[int], spacy: list[int], texts: list[tuple[int, int]],
+                      strings) -> list[int]:
+        special = [i for i, k in enumerate(kinds) if k in _SPECIAL]
         found = []
         for lo, hi in texts:
             if lo < hi:
                 found += self._starts_in(kinds, orths, spacy, lo, hi,
                                          special[bisect_left(special, lo):bisect_left(special, hi)], strings)
-        out[:] = _MINUS_ONE
-        out[0] = 1
-        out[found] = 1
         return found
 
     def starts(self, doc: Doc, orths: list[int], spacy: list[int], out) -> None:
@@ -212,6 +231,8 @@ class SentenceSplitter:
         return found
 
 
+_KIND_CODES = (_WORD, _SPACE, _NEWLINE, _TERMINAL_KIND, _ELLIPSIS_KIND, _CLOSER, _OPENER, _FINAL_ABBR, _ABBR,
+               _ABBR_STEM, _FINAL_STEM)
 _MINUS_ONE = numpy.uint64(2**64 - 1)  # -1 as spaCy's uint64 arrays hold it
 _SENT_START = [SENT_START]
 _ORTH_SPACY = [ORTH, SPACY]
@@ -266,8 +287,11 @@ class LowercaseLookupLemmatizer(Lemmatizer):
     def lemma_ids(self, orths: list[int], vocab) -> list[int]:
         """The lemma (a string id) of each word form id in ``orths``, memoised per form."""
         memo = self._memo
-        get = memo.get
-        lemmas = [get(orth) for orth in orths]
+        if _fast is not None:
+            lemmas = _fast.memo_values(memo, orths)
+        else:
+            get = memo.get
+            lemmas = [get(orth) for orth in orths]
         if None in lemmas:
             strings = vocab.strings
             for i, orth in enumerate(orths):
@@ -309,8 +333,15 @@ def _preprocessor(nlp: Language):
             orths, spaces = rows[:, 0].tolist(), rows[:, 1].tolist()
         else:
             orths, spaces = columns["ORTH"], columns["SPACY"]
-        out = numpy.empty((n, 2), dtype="uint64")
         lemmas = lemma_ids(orths, doc.vocab)
+        if _fast is not None and texts is not None:  # the same, without the numpy round trip
+            found = splitter.starts_of_texts(doc, orths, spaces, texts, None)
+            _fast.set_starts_and_lemmas(doc, found, lemmas)
+            if columns is not None:
+                columns["LEMMA"] = lemmas
+                columns["SENT_STARTS"] = found
+            return doc
+        out = numpy.empty((n, 2), dtype="uint64")
         out[:, 1] = lemmas
         if texts is None:
             starts(doc, orths, spaces, out[:, 0])

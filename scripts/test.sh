@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 [ -f .venv/.installed ] && [ .venv/.installed -nt requirements-test.txt ] && [ .venv/.installed -nt requirements.txt ] \
   && [ .venv/.installed -nt requirements-lock.txt ] \
   || bash scripts/venv.sh
+.venv/bin/python scripts/build_fast.py  # rebuilds nlp/_fast.pyx when it changed
 bash scripts/services.sh
 # shellcheck disable=SC1091
 source .pytest_services.env

@@ -1,0 +1,1156 @@
+# distutils: language = c++
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""C helpers of the pain-point pipeline: the per-token work of :mod:`nlp.pipeline`,
+:mod:`nlp.components` and :mod:`nlp.painpoints`, reading spaCy's token structs directly.
+
+Optional: compiled by ``scripts/build_fast.py`` (run by ``scripts/venv.sh``). Each function does
+exactly what the pure-Python code next to its caller does (that code stays as the reference and
+the fallback when this module is not built; ``tests/nlp/test_fast.py`` runs both on the same
+texts and requires identical output).
+"""
+
+from cpython.dict cimport PyDict_GetItem
+from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
+from cpython.ref cimport PyObject
+from spacy.structs cimport TokenC
+from spacy.tokens.doc cimport Doc
+
+
+def token_columns(Doc doc):
+    """``ORTH``, ``SPACY``, ``IDX`` and ``LENGTH`` of every token of ``doc`` as lists of ints
+    (``doc.to_array([ORTH, SPACY, IDX, LENGTH])`` column by column, ``tolist()``)."""
+    cdef int i, n = doc.length
+    cdef const TokenC* t
+    orth = [None] * n
+    spacy = [None] * n
+    idx = [None] * n
+    length = [None] * n
+    for i in range(n):
+        t = &doc.c[i]
+        orth[i] = t.lex.orth
+        spacy[i] = 1 if t.spacy else 0
+        idx[i] = t.idx
+        length[i] = t.lex.length
+    return orth, spacy, idx, length
+
+
+def lower_column(Doc doc):
+    """``doc.to_array(LOWER).tolist()``."""
+    cdef int i, n = doc.length
+    out = [None] * n
+    for i in range(n):
+        out[i] = doc.c[i].lex.lower
+    return out
+
+
+def lemma_column(Doc doc):
+    """``doc.to_array(LEMMA).tolist()``."""
+    cdef int i, n = doc.length
+    out = [None] * n
+    for i in range(n):
+        out[i] = doc.c[i].lemma
+    return out
+
+
+def memo_values(dict memo, list keys):
+    """``[memo.get(k) for k in keys]``."""
+    cdef Py_ssize_t i, n = PyList_GET_SIZE(keys)
+    cdef PyObject* got
+    out = [None] * n
+    for i in range(n):
+        got = PyDict_GetItem(memo, <object>PyList_GET_ITEM(keys, i))
+        if got is not NULL:
+            out[i] = <object>got
+    return out
+
+
+def set_starts_and_lemmas(Doc doc, list starts, list lemmas):
+    """``doc.from_array([SENT_START, LEMMA], ...)`` with sentence starts at token 0 and at
+    ``starts`` (every other token -1) and the lemma ids ``lemmas``."""
+    cdef int i, n = doc.length
+    if PyList_GET_SIZE(lemmas) != n:
+        raise ValueError("one lemma per token")
+    for i in range(n):
+        doc.c[i].sent_start = -1
+        doc.c[i].lemma = lemmas[i]
+    if n:
+        doc.c[0].sent_start = 1
+    for i in starts:
+        doc.c[i].sent_start = 1
+
+
+# ---------------------------------------------------------------- token patterns near anchors
+# components.TokenPatternMatcher and PainPointDetector._anchored, on the Doc's token structs
+
+from libc.stdint cimport uint64_t
+from libc.stdlib cimport free, malloc
+from libc.string cimport memset
+
+cdef enum:
+    _T_WORD = 0
+    _T_FLAG = 1
+    _T_SENT = 2
+    _COL_ORTH = 0
+    _COL_LOWER = 1
+    _COL_LEMMA = 2
+    _OP_ONE = 0
+    _OP_OPT = 1
+    _OP_PLUS = 2
+    _OP_STAR = 3
+
+cdef struct Test:
+    int kind
+    int column      # _COL_* for a word test
+    uint64_t bits   # flag bits for a flag test
+    bint want       # for flag and sentence-start tests
+    int n_words
+    uint64_t* words  # word ids (unsorted, few)
+
+cdef struct PToken:
+    int op
+    int n_tests
+    Test* tests
+
+cdef struct Pattern:
+    int n_tokens
+    PToken* tokens
+    int n_first    # -1: a match may start anywhere (components._first_tests gives None)
+    int* first     # indices of the tokens whose tests a first token passes
+
+
+_OPS = {"1": _OP_ONE, "?": _OP_OPT, "+": _OP_PLUS, "*": _OP_STAR}
+_COLUMNS = {"ORTH": _COL_ORTH, "LOWER": _COL_LOWER, "LEMMA": _COL_LEMMA}
+
+
+cdef class TokenPatterns:
+    """The compiled patterns of a ``components.TokenPatternMatcher`` (``patterns``: its
+    ``(key, tokens, first)`` triples) in C structs."""
+
+    cdef int n
+    cdef Pattern* c
+    cdef list keys
+    cdef list _allocs
+
+    def __cinit__(self, list patterns):
+        cdef int p, k, j, w
+        cdef Test* t
+        self._allocs = []
+        self.n = len(patterns)
+        self.c = <Pattern*>self._alloc(max(1, self.n) * sizeof(Pattern))
+        self.keys = []
+        for p, (key, tokens, first) in enumerate(patterns):
+            self.keys.append(key)
+            self.c[p].n_tokens = len(tokens)
+            self.c[p].tokens = <PToken*>self._alloc(max(1, len(tokens)) * sizeof(PToken))
+            for k, (op, tests) in enumerate(tokens):
+                self.c[p].tokens[k].op = _OPS[op]
+                self.c[p].tokens[k].n_tests = len(tests)
+                self.c[p].tokens[k].tests = <Test*>self._alloc(max(1, len(tests)) * sizeof(Test))
+                for j, (kind, what, want) in enumerate(tests):
+                    t = &self.c[p].tokens[k].tests[j]
+                    t.kind = kind
+                    t.n_words = 0
+                    t.words = NULL
+                    t.bits = 0
+                    t.want = False
+                    t.column = 0
+                    if kind == _T_WORD:
+                        t.column = _COLUMNS[what]
+                        t.n_words = len(want)
+                        t.words = <uint64_t*>self._alloc(max(1, len(want)) * sizeof(uint64_t))
+                        for w, value in enumerate(want):
+                            t.words[w] = value
+                    elif kind == _T_FLAG:
+                        t.bits = what
+                        t.want = want
+                    else:
+                        t.want = want
+            # the tokens whose tests components._first_tests returns (None: any start)
+            self.c[p].n_first = -1
+            self.c[p].first = <int*>self._alloc(max(1, len(tokens)) * sizeof(int))
+            if first is not None:
+                self.c[p].n_first = len(first)
+                for j in range(len(first)):
+                    self.c[p].first[j] = j  # first = the tests of tokens 0 .. len(first) - 1
+
+    cdef void* _alloc(self, size_t size) except NULL:
+        cdef void* ptr = malloc(size)
+        if ptr is NULL:
+            raise MemoryError()
+        memset(ptr, 0, size)
+        self._allocs.append(<size_t>ptr)
+        return ptr
+
+    def __dealloc__(self):
+        if self._allocs is not None:
+            for ptr in self._allocs:
+                free(<void*><size_t>ptr)
+
+
+cdef struct Cols:
+    const TokenC* tokens
+    int* flags
+
+
+cdef inline bint _token_ok(const Test* tests, int n_tests, int i, Cols* cols) noexcept nogil:
+    cdef int j, w
+    cdef uint64_t value
+    cdef bint found
+    for j in range(n_tests):
+        if tests[j].kind == _T_WORD:
+            if tests[j].column == _COL_ORTH:
+                value = cols.tokens[i].lex.orth
+            elif tests[j].column == _COL_LOWER:
+                value = cols.tokens[i].lex.lower
+            else:
+                value = cols.tokens[i].lemma
+            found = False
+            for w in range(tests[j].n_words):
+                if tests[j].words[w] == value:
+                    found = True
+                    break
+            if not found:
+                return False
+        elif tests[j].kind == _T_FLAG:
+            if ((cols.flags[i] & tests[j].bits) != 0) != tests[j].want:
+                return False
+        elif (cols.tokens[i].sent_start == 1) != tests[j].want:
+            return False
+    return True
+
+
+cdef void _ends(const Pattern* p, int k, int i, int hi, Cols* cols, char* ends, int base) noexcept nogil:
+    """components._ends: mark ``ends[e - base]`` for every end ``e`` of tokens ``k:`` from ``i``."""
+    cdef int j, op
+    if k == p.n_tokens:
+        ends[i - base] = 1
+        return
+    op = p.tokens[k].op
+    if op == _OP_OPT or op == _OP_STAR:
+        _ends(p, k + 1, i, hi, cols, ends, base)
+    if op == _OP_ONE or op == _OP_OPT:
+        if i < hi and _token_ok(p.tokens[k].tests, p.tokens[k].n_tests, i, cols):
+            _ends(p, k + 1, i + 1, hi, cols, ends, base)
+    else:
+        j = i
+        while j < hi and _token_ok(p.tokens[k].tests, p.tokens[k].n_tests, j, cols):
+            j += 1
+            _ends(p, k + 1, j, hi, cols, ends, base)
+
+
+cdef int _matches(TokenPatterns pats, Cols* cols, int lo, int hi, list out, tuple info_of_key,
+                  char* ends) except -1:
+    """components.TokenPatternMatcher.matches, each match appended to ``out`` as
+    ``(start, end, *meta[key])`` (``info_of_key``: the meta tuple of each pattern)."""
+    cdef int p, s, e, j
+    cdef bint ok
+    cdef const Pattern* pat
+    for p in range(pats.n):
+        pat = &pats.c[p]
+        info = info_of_key[p]
+        for s in range(lo, hi):
+            if pat.n_first >= 0:
+                ok = False
+                for j in range(pat.n_first):
+                    if _token_ok(pat.tokens[j].tests, pat.tokens[j].n_tests, s, cols):
+                        ok = True
+                        break
+                if not ok:
+                    continue
+            memset(ends, 0, hi - s + 1)
+            _ends(pat, 0, s, hi, cols, ends, s)
+            for e in range(s + 1, hi + 1):
+                if ends[e - s]:
+                    out.append((s, e) + info)
+    return 0
+
+
+def anchored(Doc doc, list anchors, list bounds, dict patterns, dict meta, int reach, list flags):
+    """``PainPointDetector._anchored`` when every anchor group has a ``TokenPatternMatcher``:
+    ``patterns`` maps each anchor key to the :class:`TokenPatterns` of its group."""
+    cdef Cols cols
+    cdef int n = doc.length
+    cdef int i = 0, bi = 0, a, b, lo, hi, lo_text, hi_text, key_pos
+    cdef int n_anchors = len(anchors)
+    cdef char* ends
+    cdef TokenPatterns pats
+    out = []
+    if n_anchors == 0:
+        return out
+    cols.tokens = doc.c
+    cols.flags = <int*>malloc(max(1, n) * sizeof(int))
+    ends = <char*>malloc(n + 2)
+    if cols.flags is NULL or ends is NULL:
+        free(cols.flags)
+        free(ends)
+        raise MemoryError()
+    try:
+        for i in range(n):
+            cols.flags[i] = flags[i]
+        i = 0
+        infos = {}
+        while i < n_anchors:
+            while bounds[bi][1] <= anchors[i][1]:
+                bi += 1
+            lo_text, hi_text = bounds[bi]
+            windows = {}
+            while i < n_anchors and anchors[i][1] < hi_text:
+                key, a, b = anchors[i]
+                i += 1
+                lo = max(lo_text, a - reach)
+                hi = min(hi_text, b + 3)
+                w = windows.get(key)
+                if w is None:
+                    w = windows[key] = []
+                last = w[len(w) - 1] if w else None
+                if last is not None and lo <= last[1]:
+                    last[1] = max(last[1], hi)
+                else:
+                    w.append([lo, hi])
+            for key, spans in windows.items():
+                pats = patterns[key]
+                info = infos.get(key)
+                if info is None:
+                    info = infos[key] = tuple(meta[m] for m in pats.keys)
+                for lo, hi in spans:
+                    _matches(pats, &cols, lo, hi, out, info, ends)
+    finally:
+        free(cols.flags)
+        free(ends)
+    return out
+
+
+# ---------------------------------------------------------------- sentences and their scores
+# PainPointDetector.analyse (the loop over sentences) and _score, on C arrays
+
+from libc.math cimport exp
+
+cdef enum:
+    _SPACE = 1
+    _BRK = 2
+    _NUM = 4
+    _EXCL = 8
+    _SHOUT = 16
+    # kinds of cue label
+    _L_PAIN = 1        # a category of research.schema.CATEGORIES or "negative"
+    _L_NEGATIVE = 2    # "negative" (also _L_PAIN)
+    _L_TIMED = 4       # "waiting" or "repetition" (also _L_PAIN)
+    _L_POSITIVE = 8
+    _L_EXPECTED = 16
+    _L_SUGGESTION = 32
+
+_NO_ASKS = frozenset()  # PainPointDetector._asks of no context
+
+
+cdef struct Marks:
+    int n
+    int* s
+    int* e
+
+
+cdef inline int _bisect_left(const int* a, int n, int x) noexcept nogil:
+    cdef int lo = 0, hi = n, mid
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if a[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+cdef inline void _range(const Marks* m, int a, int b, int* i0, int* i1) noexcept nogil:
+    """Indices ``i0:i1`` of the marks starting at tokens ``a`` to ``b - 1`` (_Facts.marks_in)."""
+    i0[0] = _bisect_left(m.s, m.n, a)
+    i1[0] = _bisect_left(m.s, m.n, b) if b > a else i0[0]
+    if i1[0] < i0[0]:
+        i1[0] = i0[0]
+
+
+cdef class _Batch:
+    """One Doc's token and cue facts in C arrays (what _Facts and the cue list hold)."""
+    cdef int n, n_cues
+    cdef int* flags
+    cdef int* idx
+    cdef int* length
+    cdef int* cs
+    cdef int* ce
+    cdef int* ckind
+    cdef double* cweight
+    cdef Marks neg, ints, contrast, conc, hypo, then
+    cdef int* neg_use   # scratch arrays of one sentence
+    cdef int* all_use
+    cdef int* self_neg
+    cdef int* hypo_end
+    cdef list _allocs
+
+    def __cinit__(self):
+        self._allocs = []
+
+    cdef void* _alloc(self, size_t size) except NULL:
+        cdef void* ptr = malloc(max(<size_t>1, size))
+        if ptr is NULL:
+            raise MemoryError()
+        self._allocs.append(<size_t>ptr)
+        return ptr
+
+    cdef int* _ints(self, list values) except NULL:
+        cdef int i, n = len(values)
+        cdef int* out = <int*>self._alloc(n * sizeof(int))
+        for i in range(n):
+            out[i] = values[i]
+        return out
+
+    cdef int _marks(self, Marks* m, list spans) except -1:
+        cdef int i
+        m.n = len(spans)
+        m.s = <int*>self._alloc(m.n * sizeof(int))
+        m.e = <int*>self._alloc(m.n * sizeof(int))
+        for i in range(m.n):
+            m.s[i], m.e[i] = spans[i]
+        return 0
+
+    def __dealloc__(self):
+        if self._allocs is not None:
+            for ptr in self._allocs:
+                free(<void*><size_t>ptr)
+
+
+cdef class Scorer:
+    """The options of a ``PainPointDetector`` as C numbers, and its cue label kinds."""
+    cdef object det
+    cdef double threshold, contrast_before, contrast_after, hypothetical_factor, positive_weight
+    cdef double negated_positive_weight, negated_pain_praise, suggestion_weight
+    cdef double improvement_suggestion_weight, improvement_bare_answer, intensifier_boost
+    cdef double topic_below, praise_cap, answer_boost
+    cdef int negation_window
+    cdef dict kinds
+    cdef object _pain_labels
+    cdef dict need_memo
+
+    def __init__(self, det, pain_labels):
+        cfg = det.cfg
+        self.det = det
+        self.threshold = cfg["threshold"]
+        self.negation_window = cfg["negation_window"]
+        self.contrast_before = cfg["contrast_before"]
+        self.contrast_after = cfg["contrast_after"]
+        self.hypothetical_factor = cfg["hypothetical_factor"]
+        self.positive_weight = cfg["positive_weight"]
+        self.negated_positive_weight = cfg["negated_positive_weight"]
+        self.negated_pain_praise = cfg["negated_pain_praise"]
+        self.suggestion_weight = cfg["suggestion_weight"]
+        self.improvement_suggestion_weight = cfg["improvement_suggestion_weight"]
+        self.improvement_bare_answer = cfg["improvement_bare_answer"]
+        self.intensifier_boost = cfg["intensifier_boost"]
+        self.topic_below = cfg["topic_below"]
+        self.praise_cap = cfg["praise_cap"]
+        self.answer_boost = cfg["answer_boost"]
+        self.kinds = {}
+        self._pain_labels = frozenset(pain_labels)
+
+    cdef int kind(self, label) except -1:
+        got = self.kinds.get(label)
+        if got is None:
+            k = 0
+            if label in self._pain_labels:
+                k |= _L_PAIN
+                if label == "negative":
+                    k |= _L_NEGATIVE
+                if label == "waiting" or label == "repetition":
+                    k |= _L_TIMED
+            elif label == "POSITIVE":
+                k = _L_POSITIVE
+            elif label == "EXPECTED":
+                k = _L_EXPECTED
+            elif label == "SUGGESTION":
+                k = _L_SUGGESTION
+            got = self.kinds[label] = k
+        return got
+
+    def analyse(self, Doc doc, list texts, list out, list cues, dict marks, list idx, list length,
+                list flags, list sent_starts, is_improvement_question, str lang):
+        """The loop over sentences of ``PainPointDetector.analyse`` (same arguments as there;
+        ``out``: one empty list per text, filled)."""
+        cdef _Batch b = _Batch()
+        cdef int i, k, lo, hi, off, s0, s1, e1, ci = 0, c0, si, n_starts, c
+        cdef bint improvement, trivial
+        cdef int n = len(flags)
+        cdef int* starts
+        b.n = n
+        b.flags = b._ints(flags)
+        b.idx = b._ints(idx)
+        b.length = b._ints(length)
+        b.n_cues = len(cues)
+        b.cs = <int*>b._alloc(b.n_cues * sizeof(int))
+        b.ce = <int*>b._alloc(b.n_cues * sizeof(int))
+        b.ckind = <int*>b._alloc(b.n_cues * sizeof(int))
+        b.cweight = <double*>b._alloc(b.n_cues * sizeof(double))
+        for i in range(b.n_cues):
+            cue = cues[i]
+            b.cs[i] = cue[0]
+            b.ce[i] = cue[1]
+            b.ckind[i] = self.kind(cue[2])
+            b.cweight[i] = cue[3]
+        b._marks(&b.neg, marks["NEG"])
+        b._marks(&b.ints, marks["INT"])
+        b._marks(&b.contrast, marks["CONTRAST"])
+        b._marks(&b.conc, marks["CONC"])
+        b._marks(&b.hypo, marks["HYPO"])
+        b._marks(&b.then, marks["THEN"])
+        b.neg_use = <int*>b._alloc(b.neg.n * sizeof(int))
+        b.all_use = <int*>b._alloc(b.neg.n * sizeof(int))
+        b.self_neg = <int*>b._alloc(b.n_cues * sizeof(int))
+        b.hypo_end = <int*>b._alloc(b.hypo.n * sizeof(int))
+        n_starts = len(sent_starts)
+        starts = b._ints(sent_starts)
+        det = self.det
+        self.need_memo = det._need_memo
+        for k in range(len(texts)):
+            lo, hi, off, context = texts[k]
+            if lo >= hi:
+                continue
+            improvement = bool(context) and is_improvement_question(context, lang)
+            asks = det._asks(context) if context else _NO_ASKS
+            results = out[k]
+            # sentences start at lo and at every sentence start after it before hi
+            si = _bisect_left(starts, n_starts, lo + 1)
+            s0 = lo
+            while True:
+                s1 = starts[si] if si < n_starts and starts[si] < hi else hi
+                e1 = s1
+                while s0 < s1 and b.flags[s0] & _SPACE:
+                    s0 += 1
+                while e1 > s0 and b.flags[e1 - 1] & _SPACE:
+                    e1 -= 1
+                if s0 < e1:
+                    while ci < b.n_cues and b.cs[ci] < s0:
+                        ci += 1
+                    c0 = ci
+                    while ci < b.n_cues and b.cs[ci] < s1:
+                        ci += 1
+                    trivial = False
+                    if not improvement:
+                        trivial = True
+                        for c in range(c0, ci):
+                            if not (b.ckind[c] & (_L_POSITIVE | _L_EXPECTED)
+                                    or (b.cweight[c] < self.topic_below and b.ckind[c] & _L_PAIN)):
+                                trivial = False
+                                break
+                        if trivial and c0 < ci:  # only inert cues: a negator in sight changes that
+                            i = _bisect_left(b.neg.s, b.neg.n, s0)
+                            trivial = not (i < b.neg.n and b.neg.s[i] < e1)
+                    if trivial:
+                        results.append({"start": b.idx[s0] - off,
+                                         "end": b.idx[e1 - 1] + b.length[e1 - 1] - off,
+                                         "is_pain": False, "category": None, "severity": 0.0,
+                                         "cue_spans": [], "score": 0.0})
+                    else:
+                        results.append(self._score(b, doc, s0, e1, c0, ci, cues, improvement, asks, off))
+                else:
+                    while ci < b.n_cues and b.cs[ci] < s1:
+                        ci += 1
+                if s1 >= hi:
+                    break
+                s0 = s1
+                si += 1
+        return out
+
+    cdef int _negated(self, _Batch b, int start, int s0, int* use, int m0, int m1,
+                      int x0, int x1) noexcept:
+        """PainPointDetector._negated over the negators ``m0:m1`` with ``use[m - m0]`` set and
+        the contrasts ``x0:x1``: the governing negator's first token, or -1."""
+        cdef int m, ns, ne, j, x
+        cdef int lo = start - self.negation_window
+        cdef bint skip
+        if lo < s0:
+            lo = s0
+        for m in range(m0, m1):
+            if not use[m - m0]:
+                continue
+            ns = b.neg.s[m]
+            ne = b.neg.e[m]
+            if lo < ne <= start:
+                skip = False
+                for j in range(ne, start):
+                    if b.flags[j] & _BRK:
+                        skip = True
+                        break
+                if skip:
+                    continue
+                for x in range(x0, x1):
+                    if ne <= b.contrast.s[x] < start:
+                        skip = True
+                        break
+                if skip:
+                    continue
+                return ns
+        return -1
+
+    cdef dict _score(self, _Batch b, Doc doc, int s0, int e1, int c0, int c1, list cues, bint improvement,
+                     asks, int off):
+        """PainPointDetector._score of the sentence at tokens ``s0:e1`` with cues ``c0:c1``."""
+        cdef int n0, n1, i0, i1, x0, x1, h0, h1, o0, o1, t0 = 0, t1 = 0, m, c, s, e, j, end, ts, kind, x, ce
+        cdef int pivot = -1, first_break, negator, implicit = 0, n_int = 0, bits
+        cdef PyObject* got
+        cdef bint has_pivot, need, praise_label, intensified, is_implicit, bare, hypothetical
+        cdef double praise_everywhere = 1.0, f, boost, w, weight
+        cdef double pain = 0.0, praise = 0.0, suggestion = 0.0, implicit_pain = 0.0, explicit_pain = 0.0
+        cdef double net, severity
+        cdef int n_cues = c1 - c0
+        cdef int* neg_use
+        cdef int* all_use
+        cdef int* self_neg
+        cdef int* hypo_end
+        _range(&b.neg, s0, e1, &n0, &n1)
+        _range(&b.ints, s0, e1, &i0, &i1)
+        _range(&b.contrast, s0, e1 - 1, &x0, &x1)
+        _range(&b.hypo, s0, e1, &h0, &h1)
+        _range(&b.conc, s0, s0 + 2, &o0, &o1)
+        neg_use = b.neg_use
+        all_use = b.all_use
+        self_neg = b.self_neg
+        hypo_end = b.hypo_end
+        # a negator inside a longer cue belongs to it (see _score)
+        for m in range(n0, n1):
+            all_use[m - n0] = 1
+            neg_use[m - n0] = 1
+            for c in range(c0, c1):
+                if (b.cs[c] <= b.neg.s[m] and b.neg.e[m] <= b.ce[c]
+                        and b.ce[c] - b.cs[c] > b.neg.e[m] - b.neg.s[m]):
+                    neg_use[m - n0] = 0
+                    break
+        for c in range(c0, c1):
+            self_neg[c - c0] = 0
+            for m in range(n0, n1):
+                if b.cs[c] <= b.neg.s[m] and b.neg.e[m] <= b.ce[c]:
+                    self_neg[c - c0] = 1
+                    break
+        has_pivot = x1 > x0
+        if has_pivot:
+            pivot = b.contrast.e[x1 - 1]
+        if o1 > o0:
+            ce = b.conc.e[o0]
+            has_pivot = False
+            for x in range(x1 - 1, x0 - 1, -1):
+                if b.contrast.s[x] >= ce:
+                    pivot = b.contrast.e[x]
+                    has_pivot = True
+                    break
+            if not has_pivot:
+                first_break = -1
+                for j in range(ce, e1 - 1):
+                    if b.flags[j] & _BRK:
+                        first_break = j
+                        break
+                if first_break >= 0:
+                    pivot = first_break + 1
+                    has_pivot = True
+                else:
+                    praise_everywhere = self.contrast_before
+        if h1 > h0:
+            _range(&b.then, s0, e1, &t0, &t1)
+        for m in range(h0, h1):
+            end = b.hypo.e[m]
+            while end < e1 and not b.flags[end] & _BRK:
+                end += 1
+            for j in range(t0, t1):
+                ts = b.then.s[j]
+                if b.hypo.e[m] + 2 <= ts < end:
+                    end = ts  # min over the consequents inside the clause (see _score)
+            hypo_end[m - h0] = end
+        need = False
+        if n1 > n0:
+            for m in range(n0, n1):
+                if b.neg.s[m] > s0 + 1:
+                    need = True
+                    break
+            if need:  # PainPointDetector._is_need_opener, its memo read here first
+                got = PyDict_GetItem(self.need_memo, doc.c[s0].lex.orth)
+                need = <object>got if got is not NULL else self.det._is_need_opener(doc, s0)
+
+        by_cat = {}
+        top_cue = {}
+        implicit_by_cat = {}
+        pain_cues = []
+        for c in range(c0, c1):
+            s = b.cs[c]
+            e = b.ce[c]
+            kind = b.ckind[c]
+            weight = b.cweight[c]
+            praise_label = kind & _L_POSITIVE
+            if not has_pivot:
+                f = praise_everywhere if praise_label else 1.0
+            elif s >= pivot:
+                f = 1.0 if praise_label else self.contrast_after
+            else:
+                f = self.contrast_before if praise_label else 1.0
+            hypothetical = False
+            for m in range(h0, h1):
+                if b.hypo.s[m] < s < hypo_end[m - h0]:
+                    hypothetical = True
+                    break
+            if hypothetical or (need and s > s0):
+                f *= self.hypothetical_factor
+            if need and kind & (_L_NEGATIVE | _L_EXPECTED):
+                continue
+            intensified = False
+            for m in range(i0, i1):
+                if b.ints.e[m] <= s and s - b.ints.e[m] <= 1:
+                    intensified = True
+                    break
+            boost = 1.0 + self.intensifier_boost if intensified else 1.0
+            if self_neg[c - c0] or n1 == n0:
+                negator = -1
+            else:
+                negator = self._negated(b, s, s0, neg_use if kind & _L_PAIN else all_use, n0, n1, x0, x1)
+            if kind & _L_PAIN:
+                if negator >= 0:
+                    praise += self.negated_pain_praise * f
+                    continue
+                is_implicit = False
+                if kind & _L_TIMED:
+                    for j in range(s, e):
+                        if b.flags[j] & _NUM:
+                            is_implicit = True
+                            break
+                bare = is_implicit and b.flags[s] & _NUM
+                w = weight * f * boost
+                label = cues[c][2]
+                if bare and label in asks:
+                    w *= self.answer_boost
+                cat = label if not kind & _L_NEGATIVE else "other"
+                by_cat[cat] = <double>by_cat.get(cat, 0.0) + w
+                if w > <double>top_cue.get(cat, 0.0):
+                    top_cue[cat] = w
+                if weight < self.topic_below:
+                    continue
+                pain += w
+                pain_cues.append((b.idx[s] - off, b.idx[e - 1] + b.length[e - 1] - off))
+                if is_implicit:
+                    implicit += 1
+                    implicit_pain += w
+                    if bare:
+                        implicit_by_cat[cat] = <double>implicit_by_cat.get(cat, 0.0) + w
+                else:
+                    explicit_pain += w
+                n_int += intensified
+            elif kind & (_L_POSITIVE | _L_EXPECTED):
+                if negator >= 0:
+                    w = self.negated_positive_weight * f * boost
+                    pain += w
+                    explicit_pain += w
+                    cat = cues[c][4] or "other"
+                    by_cat[cat] = <double>by_cat.get(cat, 0.0) + w
+                    if w > <double>top_cue.get(cat, 0.0):
+                        top_cue[cat] = w
+                    pain_cues.append((b.idx[negator] - off, b.idx[e - 1] + b.length[e - 1] - off))
+                    n_int += intensified
+                elif praise_label:
+                    praise += weight * f * boost * self.positive_weight
+            elif kind & _L_SUGGESTION and negator < 0:
+                suggestion += weight * f
+                if improvement:
+                    pain_cues.append((b.idx[s] - off, b.idx[e - 1] + b.length[e - 1] - off))
+
+        if implicit_pain != 0.0 and explicit_pain == 0.0 and praise > 0 and x1 == x0:
+            pain -= implicit_pain
+        if improvement:
+            pain += suggestion * self.improvement_suggestion_weight
+            if self.det._is_nothing(doc, s0, e1):
+                pain = 0.0
+            elif n_cues == 0:
+                pain += self.improvement_bare_answer
+        else:
+            pain += suggestion * self.suggestion_weight
+        w = self.praise_cap * pain
+        net = pain - (w if w < praise else praise)
+        is_pain = net >= self.threshold and pain > 0
+        category = None
+        severity = 0.0
+        specific = {}
+        if is_pain:
+            category, specific = self.det._category(by_cat, top_cue, implicit_by_cat, doc, s0, e1)
+            severity = 1.0 - exp(-net / 2.5)
+            severity += 0.1 * (n_int if n_int < 2 else 2) + 0.1 * (implicit if implicit < 1 else 1)
+            bits = 0
+            for j in range(s0, e1):
+                bits |= b.flags[j]
+            severity += 0.1 if bits & _EXCL else 0.0
+            if bits & _SHOUT:
+                severity += 0.05
+            if not severity > 0.05:
+                severity = 0.05
+            if not 1.0 > severity:
+                severity = 1.0
+            severity = round(<object>severity, 2)
+        return {
+            "start": b.idx[s0] - off,
+            "end": b.idx[e1 - 1] + b.length[e1 - 1] - off,
+            "is_pain": bool(is_pain),
+            "category": category,
+            "severity": severity,
+            "cue_spans": list(dict.fromkeys(pain_cues)) if is_pain else [],
+            "score": round(<object>net, 3),
+            "category_scores": specific,
+        }
+
+
+# ---------------------------------------------------------------- matches to cues and markers
+# PainPointDetector._match
+
+
+def split_matches(list matches, dict meta, dict anchored, dict marker_ids, list found, list anchors,
+                  dict marks):
+    """Sort the PhraseMatcher's ``(key, start, end)`` matches as ``_match`` does: a cue
+    ``(start, end, *meta[key])`` to ``found``, an anchor to ``anchors``, a marker span to
+    ``marks[kind]``."""
+    cdef PyObject* got
+    for match in matches:
+        m, s, e = match
+        got = PyDict_GetItem(meta, m)
+        if got is not NULL:
+            found.append((s, e) + <tuple>got)
+        elif m in anchored:
+            anchors.append(match)
+        else:
+            marks[marker_ids[m]].append((s, e))
+
+
+def keep_cues(list found):
+    """The cues ``_match`` keeps of ``found`` (``(start, end, label, weight, category)``): one
+    per span and label (the first of the largest weight), none inside a longer kept cue, sorted
+    by start then longest first."""
+    cdef dict best = {}
+    cdef int i, j, n, n_kept = 0, s, e, reach = -1, lo
+    cdef bint inside
+    cdef int* ks
+    cdef int* ke
+    for c in found:
+        key = (c[0], c[1], c[2])
+        old = best.get(key)
+        if old is None or c[3] > old[3]:
+            best[key] = c
+    # sorted by (start, -length), stable: one int key per cue
+    ordered = sorted(best.values(), key=_order_key)
+    n = len(ordered)
+    kept = []
+    ks = <int*>malloc(max(1, n) * sizeof(int))
+    ke = <int*>malloc(max(1, n) * sizeof(int))
+    if ks is NULL or ke is NULL:
+        free(ks)
+        free(ke)
+        raise MemoryError()
+    try:
+        for c in ordered:
+            s = c[0]
+            e = c[1]
+            if e <= reach:
+                inside = False
+                lo = n_kept - 12 if n_kept > 12 else 0
+                for j in range(lo, n_kept):
+                    if ks[j] <= s and e <= ke[j] and (ke[j] - ks[j]) > (e - s):
+                        inside = True
+                        break
+                if inside:
+                    continue
+            kept.append(c)
+            ks[n_kept] = s
+            ke[n_kept] = e
+            n_kept += 1
+            if e > reach:
+                reach = e
+    finally:
+        free(ks)
+        free(ke)
+    return kept
+
+
+def _order_key(c):
+    cdef long long s = c[0], e = c[1]
+    return s * 4294967296 - (e - s)
+
+
+# ---------------------------------------------------------------- sentence starts, words, records
+
+
+from libcpp.algorithm cimport sort as cpp_sort
+
+
+cdef struct Kinds:
+    int word, space, newline, terminal, ellipsis, closer, opener, final_abbr, abbr, abbr_stem, final_stem
+
+
+cdef inline bint _is_trigger(const Kinds* K, int k) noexcept nogil:
+    return (k == K.newline or k == K.ellipsis or k == K.terminal or k == K.final_abbr or k == K.closer
+            or k == K.opener)
+
+
+def sentence_starts(list kinds, list orths, list spacy, list texts, special_kinds, tuple codes, dict memo,
+                    dot):
+    """``SentenceSplitter.starts_of_texts`` after its ``kinds``: the sentence starts of each text
+    ``(lo, hi)``, in order, by the rules of ``SentenceSplitter._starts_in``. ``codes`` are the
+    kind codes of nlp.pipeline (``_WORD, _SPACE, ... _FINAL_STEM``), ``memo`` the splitter's
+    facts per word form, ``dot`` the id of ".". ``kinds`` is changed as ``_starts_in`` changes it."""
+    cdef Py_ssize_t i, n = len(kinds), n_special = 0, a = 0, b, q
+    cdef int lo, hi, j, k, x, stem, prev_i, prev, n_cand
+    cdef bint quick, has_stem, newline, start
+    cdef char is_special[64]
+    cdef Kinds K
+    cdef vector[int] special
+    cdef vector[int] cand
+    cdef vector[int] ck
+    cdef uint64_t dot_id = dot
+    (K.word, K.space, K.newline, K.terminal, K.ellipsis, K.closer, K.opener, K.final_abbr, K.abbr,
+     K.abbr_stem, K.final_stem) = codes
+    memset(is_special, 0, sizeof(is_special))
+    for k in special_kinds:
+        is_special[k] = 1
+    ck.resize(n)
+    for i in range(n):
+        k = kinds[i]
+        ck[i] = k
+        if 0 <= k < 64 and is_special[k]:
+            special.push_back(i)
+    n_special = special.size()
+    found = []
+    for lo, hi in texts:
+        if lo >= hi:
+            continue
+        while a < n_special and special[a] < lo:
+            a += 1
+        b = a
+        quick = True
+        has_stem = False
+        while b < n_special and special[b] < hi:
+            j = special[b]
+            if not (j == hi - 1 and ck[j] != K.opener):
+                quick = False
+            if ck[j] == K.abbr_stem or ck[j] == K.final_stem:
+                has_stem = True
+            b += 1
+        found.append(lo)
+        if quick:
+            a = b
+            continue
+        if has_stem:  # "Sr" + ".": the period belongs to the abbreviation
+            stem = K.word
+            for x in range(lo, hi):
+                k = ck[x]
+                if stem != K.word and k == K.terminal and <uint64_t>orths[x] == dot_id:
+                    k = K.final_abbr if stem == K.final_stem else K.abbr
+                    ck[x] = k
+                    kinds[x] = k
+                stem = k if (k == K.abbr_stem or k == K.final_stem) and not spacy[x] else K.word
+        # a sentence can only start at the first word after a trigger, or at an opener
+        cand.clear()
+        for q in range(a, b):
+            j = special[q]
+            k = ck[j]
+            if k == K.opener:
+                cand.push_back(j)
+            elif _is_trigger(&K, k):
+                x = j + 1
+                while x < hi and (ck[x] == K.space or ck[x] == K.newline):
+                    x += 1
+                if x < hi:
+                    cand.push_back(x)
+        cpp_sort(cand.begin(), cand.end())
+        n_cand = cand.size()
+        for q in range(n_cand):
+            x = cand[q]
+            if (q > 0 and cand[q - 1] == x) or x == lo:
+                continue
+            k = ck[x]
+            prev_i = x - 1
+            newline = False
+            while prev_i >= lo and (ck[prev_i] == K.space or ck[prev_i] == K.newline):
+                newline = newline or ck[prev_i] == K.newline
+                prev_i -= 1
+            if prev_i < lo:
+                continue
+            prev = ck[prev_i]
+            if ((k == K.terminal or k == K.ellipsis or k == K.closer)
+                    and not (ck[x - 1] == K.space or ck[x - 1] == K.newline)):
+                continue
+            if newline:
+                start = True
+            elif prev == K.ellipsis:
+                start = not memo[orths[x]][1]
+            elif prev == K.terminal or (prev == K.closer and prev_i >= lo + 1
+                                        and (ck[prev_i - 1] == K.terminal or ck[prev_i - 1] == K.ellipsis)):
+                start = True
+            elif prev == K.final_abbr:
+                start = memo[orths[x]][2]
+            else:
+                start = k == K.opener and not memo[orths[prev_i]][3]
+            if start:
+                found.append(x)
+        a = b
+    return found
+
+
+def lowers(Doc doc, int start, int end):
+    """``[t.lower_ for t in doc[start:end]]``."""
+    strings = doc.vocab.strings
+    return [strings[doc.c[i].lex.lower] for i in range(max(0, start), min(end, doc.length))]
+
+
+def lengths(Doc doc, int start, int end):
+    """``[len(t) for t in doc[start:end]]``."""
+    return [doc.c[i].lex.length for i in range(max(0, start), min(end, doc.length))]
+
+
+def rows(list results, str text):
+    """``painpoints._rows``: the public record of each sentence result of ``text``."""
+    cdef Py_ssize_t a, b
+    out = []
+    for r in results:
+        a = r["start"]
+        b = r["end"]
+        out.append({
+            "start": r["start"],
+            "end": r["end"],
+            "sentence": text[a:b],
+            "is_pain": r["is_pain"],
+            "category": r["category"],
+            "severity": r["severity"],
+            "cues": list(dict.fromkeys([text[x:y] for x, y in r["cue_spans"]])),
+        })
+    return out
+
+
+# ---------------------------------------------------------------- phrase matches, tokenizer cache
+
+from libcpp.vector cimport vector
+from spacy.matcher.phrasematcher cimport PhraseMatcher
+from spacy.strings cimport hash_string, hash_utf8
+from spacy.structs cimport SpanC
+from spacy.tokenizer cimport Tokenizer
+
+
+cdef bint _plain(PhraseMatcher matcher):
+    """Whether ``matcher(doc)`` would only list its matches (no ``on_match`` callback)."""
+    return all(cb is None for cb in matcher._callbacks.values())
+
+
+def phrase_matches(PhraseMatcher matcher, Doc doc, dict meta, dict anchored, dict marker_ids,
+                   list found, list anchors, dict marks):
+    """``split_matches(matcher(doc), ...)`` without the list of match tuples (a matcher with an
+    ``on_match`` callback is called as usual)."""
+    cdef vector[SpanC] c_matches
+    cdef size_t i
+    cdef PyObject* got
+    if not _plain(matcher):
+        split_matches(matcher(doc), meta, anchored, marker_ids, found, anchors, marks)
+        return
+    if doc.length == 0:
+        return
+    matcher.find_matches(doc, 0, doc.length, &c_matches)
+    for i in range(c_matches.size()):
+        m = c_matches[i].label
+        got = PyDict_GetItem(meta, m)
+        if got is not NULL:
+            found.append((c_matches[i].start, c_matches[i].end) + <tuple>got)
+        elif m in anchored:
+            anchors.append((m, c_matches[i].start, c_matches[i].end))
+        else:
+            marks[marker_ids[m]].append((c_matches[i].start, c_matches[i].end))
+
+
+def phrase_cues(PhraseMatcher matcher, Doc doc, dict meta, list found):
+    """``found += [(s, e, *meta[m]) for m, s, e in matcher(doc)]``."""
+    cdef vector[SpanC] c_matches
+    cdef size_t i
+    if not _plain(matcher):
+        found += [(s, e) + meta[m] for m, s, e in matcher(doc)]
+        return
+    if doc.length == 0:
+        return
+    matcher.find_matches(doc, 0, doc.length, &c_matches)
+    for i in range(c_matches.size()):
+        found.append((c_matches[i].start, c_matches[i].end) + <tuple>meta[c_matches[i].label])
+
+
+def warm(Tokenizer tokenizer, str text, set seen):
+    """``painpoints._warm_tokenizer_cache``: tokenise alone each whitespace-free chunk of
+    ``text`` that is neither cached nor a special case nor in ``seen`` (then added to it), and
+    nothing while the tokenizer's cache is full (nothing more would be cached)."""
+    cdef Py_ssize_t i, start = -1, n = len(text), nb
+    cdef Py_UCS4 ch
+    cdef const char* data
+    cdef unsigned char byte
+    if len(tokenizer._cache) >= tokenizer.max_cache_size:
+        return
+    for ch in text:
+        if ch > 127 and ch.isspace():
+            break
+    else:  # only ASCII whitespace: chunks found and hashed in the UTF-8 bytes, as hash_string does
+        encoded = text.encode("utf8")
+        data = encoded
+        nb = len(encoded)
+        for i in range(nb + 1):
+            if i < nb:
+                byte = data[i]
+                if not (byte == 32 or 9 <= byte <= 13 or 28 <= byte <= 31):
+                    if start < 0:
+                        start = i
+                    continue
+            if start < 0:
+                continue
+            key = hash_utf8(<char*>data + start, i - start)
+            if tokenizer._cache.get(key) is NULL and tokenizer._specials.get(key) is NULL:
+                chunk = encoded[start:i].decode("utf8")
+                if chunk not in seen:
+                    seen.add(chunk)
+                    tokenizer(chunk)
+                    if len(tokenizer._cache) >= tokenizer.max_cache_size:
+                        return
+            start = -1
+        return
+    for i in range(n + 1):
+        if i < n and not text[i].isspace():
+            if start < 0:
+                start = i
+            continue
+        if start < 0:
+            continue
+        chunk = text[start:i]
+        start = -1
+        key = hash_string(chunk)
+        if tokenizer._cache.get(key) is not NULL or tokenizer._specials.get(key) is not NULL:
+            continue
+        if chunk in seen:
+            continue
+        seen.add(chunk)
+        tokenizer(chunk)
+        if len(tokenizer._cache) >= tokenizer.max_cache_size:
+            return
+
+
+def text_at(Doc doc, int start, int end):
+    """``doc.text[start:end]`` when ``start`` is where a token starts and ``end`` where one ends
+    (built from those tokens, without ``doc.text``); None otherwise."""
+    cdef int lo = 0, hi = doc.length, mid, i, tend
+    cdef const TokenC* t
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if doc.c[mid].idx < start:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo >= doc.length or doc.c[lo].idx != start or end <= start:
+        return None
+    strings = doc.vocab.strings
+    parts = []
+    for i in range(lo, doc.length):
+        t = &doc.c[i]
+        tend = t.idx + <int>t.lex.length
+        if tend > end:
+            return None
+        parts.append(strings[t.lex.orth])
+        if tend == end:
+            return "".join(parts)
+        if t.spacy:
+            parts.append(" ")
+    return None

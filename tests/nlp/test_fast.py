@@ -1,0 +1,199 @@
+"""The compiled helpers of nlp/_fast.pyx give exactly what the pure-Python code gives.
+
+Each test analyses the same texts twice, with the compiled module and with it switched off (the
+pure-Python reference and fallback), and requires identical sentence records, including the
+detector's ``score`` and ``cue_spans`` that :func:`nlp.painpoints.analyse_texts` drops. Skipped
+when the module is not built (``scripts/build_fast.py``), unless RECORRIDO_REQUIRE_FAST=1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from types import SimpleNamespace
+
+import pytest
+
+import nlp.category_model as category_model
+import nlp.components as components
+import nlp.painpoints as painpoints
+import nlp.pipeline as pipeline
+from nlp.components import load_patterns
+from nlp.lexicons import lexicon
+from nlp.painpoints import analyse_text, analyse_texts
+
+FAST = pipeline._fast
+
+if FAST is None:
+    if os.environ.get("RECORRIDO_REQUIRE_FAST"):
+        pytest.fail("nlp/_fast.pyx is not compiled (run scripts/build_fast.py)", pytrace=False)
+    pytestmark = pytest.mark.skip(reason="nlp/_fast.pyx is not compiled (scripts/build_fast.py)")
+
+QUESTIONS = {"en": ["What could we do better?", "How long did you wait?", "How many times did you go?",
+                    "What did you like?"],
+             "es": ["¿Qué podríamos mejorar?", "¿Cuánto tiempo esperó?", "¿Cuántas veces fue?",
+                    "¿Qué le gustó?"]}
+FILLERS = {"en": ["the", "staff", "I", "we", "our", "it", "was", "very", "office", "three", "hours", "4",
+                  "times", "twice", "LOUD", "Sr.", "etc.", "p.m.", "Dr", "not", "never", "but", "if", "then",
+                  "without", "system", "waited", "paid", "$", "20", "nothing", "good"],
+           "es": ["el", "la", "personal", "yo", "nosotros", "nuestro", "fue", "muy", "oficina", "tres", "horas",
+                  "4", "veces", "Sr.", "etc.", "p.m.", "Dra", "no", "nunca", "pero", "si", "entonces", "sin",
+                  "sistema", "esperé", "pagué", "B/.", "20", "nada", "bueno", "capturamos"]}
+PUNCT = [",", ".", "!", "?", "...", "…", "\n", "\n\n", "¿", "¡", ";", ":", "(", ")", '"', "—", "!!"]
+
+
+def _vocabulary(lang: str) -> list[str]:
+    """Words and phrases of our pattern files and lexicons, and words around them."""
+    lex = lexicon(lang)
+    out = list(FILLERS[lang])
+    for rec in load_patterns(lang):
+        pattern = rec["pattern"]
+        if isinstance(pattern, str):
+            out.append(pattern)
+        else:
+            for tok in pattern:
+                for attr in ("LOWER", "ORTH", "LEMMA"):
+                    want = tok.get(attr)
+                    out += [want] if isinstance(want, str) else (want or {}).get("IN", [])
+    for name in ("NEGATORS", "INTENSIFIERS", "CONTRAST_MARKERS", "CONCESSIVE_MARKERS", "HYPOTHETICAL_MARKERS",
+                 "HYPOTHETICAL_CONSEQUENTS", "NEED_OPENERS", "SERVANT_VOICE", "OWN_SYSTEM_POSSESSIVES",
+                 "OWN_SYSTEM_WORDS", "NOTHING_ANSWERS"):
+        out += list(getattr(lex, name, ()))
+    return sorted(set(out))
+
+
+def _random_texts(lang: str, n: int, seed: int) -> tuple[list[str], list[str | None]]:
+    rng = random.Random(seed)
+    vocab = _vocabulary(lang)
+    texts, contexts = [], []
+    for _ in range(n):
+        words = []
+        for _ in range(rng.randint(0, 40)):
+            w = rng.choice(PUNCT) if rng.random() < 0.2 else rng.choice(vocab)
+            r = rng.random()
+            w = w.capitalize() if r < 0.15 else w.upper() if r < 0.2 else w
+            words.append(w)
+        sep = " " if rng.random() < 0.8 else ""
+        texts.append(sep.join(words) if rng.random() < 0.7 else "".join(w + rng.choice([" ", "", "  "])
+                                                                        for w in words))
+        contexts.append(rng.choice(QUESTIONS[lang]) if rng.random() < 0.3 else None)
+    return texts, contexts
+
+
+def _structured_texts(lang: str, n: int, seed: int) -> list[str]:
+    """Short texts dense in markers (negators, intensifiers, contrasts, concessions, hypotheticals
+    and their consequents, need words) next to cues at every small distance."""
+    rng = random.Random(seed)
+    lex = lexicon(lang)
+    cues = sorted({r["pattern"] for r in load_patterns(lang) if isinstance(r["pattern"], str)})
+    kinds = [list(getattr(lex, name)) for name in ("NEGATORS", "INTENSIFIERS", "CONTRAST_MARKERS",
+                                                    "CONCESSIVE_MARKERS", "HYPOTHETICAL_MARKERS",
+                                                    "HYPOTHETICAL_CONSEQUENTS", "NEED_OPENERS")]
+    other = [",", ".", "!", "x", "3", "LOUD", "\n", "our", "system"]
+    texts = []
+    for _ in range(n):
+        items = []
+        for _ in range(rng.randint(1, 9)):
+            r = rng.random()
+            items.append(rng.choice(cues) if r < 0.4 else rng.choice(rng.choice(kinds)) if r < 0.85
+                         else rng.choice(other))
+        texts.append(" ".join(items))
+    return texts
+
+
+EDGE_TEXTS = ["", " ", "\n", "\n\n\n", ".", "!!!", "...", "¿", "no", "No.", "not bad", "no problem at all",
+              "Nothing.", "Nada.", "  leading and trailing  ", "a\n\nb", "WAITED FOUR HOURS!!!", "3 hours",
+              "tres veces", "if it fails, it fails", "si falla, falla", "although kind, slow",
+              "aunque amables, lentos", "without a permit we can't open", "sin licencia no puedo trabajar",
+              "our database crashes every afternoon", "we type every claim in twice by hand",
+              "Sr. Pérez pagó B/.5.00, etc. No me atendieron\n¿Por qué?"]
+
+
+def _records(texts, lang, contexts, *, raw: bool, fast: bool, monkeypatch, batch_size=256):
+    """analyse_texts (raw: the detector's records, with score) with or without the C helpers."""
+    with monkeypatch.context() as m:
+        if not fast:
+            for module in (pipeline, components, painpoints, category_model):
+                m.setattr(module, "_fast", None)
+        if raw:  # the detector's records as they are
+            m.setattr(painpoints, "_rows", lambda results, text: results)
+            if fast:
+                helpers = {name: getattr(FAST, name) for name in dir(FAST) if not name.startswith("__")}
+                m.setattr(painpoints, "_fast", SimpleNamespace(**{**helpers, "rows": lambda results, text: results}))
+        out = analyse_texts(texts, lang, contexts=contexts, batch_size=batch_size)
+        one = [analyse_text(t, lang, context=c) for t, c in zip(texts[:300], contexts[:300], strict=True)]
+    return json.dumps([out, one], ensure_ascii=False)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_fast_random_texts_identical(lang, seed, monkeypatch):
+    texts, contexts = _random_texts(lang, 1200, seed)
+    fast = _records(texts, lang, contexts, raw=True, fast=True, monkeypatch=monkeypatch, batch_size=97)
+    slow = _records(texts, lang, contexts, raw=True, fast=False, monkeypatch=monkeypatch, batch_size=97)
+    assert fast == slow
+    assert '"is_pain": true' in fast and '"is_pain": false' in fast
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_fast_marker_texts_identical(lang, monkeypatch):
+    texts = _structured_texts(lang, 4000, 3)
+    contexts = [QUESTIONS[lang][i % 4] if i % 4 == 1 else None for i in range(len(texts))]
+    fast = _records(texts, lang, contexts, raw=True, fast=True, monkeypatch=monkeypatch)
+    assert fast == _records(texts, lang, contexts, raw=True, fast=False, monkeypatch=monkeypatch)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_fast_edge_texts_identical(lang, monkeypatch):
+    texts = EDGE_TEXTS * 3
+    contexts = [QUESTIONS[lang][i % 4] if i % 3 else None for i in range(len(texts))]
+    for raw in (True, False):
+        assert (_records(texts, lang, contexts, raw=raw, fast=True, monkeypatch=monkeypatch)
+                == _records(texts, lang, contexts, raw=raw, fast=False, monkeypatch=monkeypatch))
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_fast_pattern_phrases_identical(lang, monkeypatch):
+    """Every phrase pattern alone, after a negator, after an intensifier and after a contrast."""
+    lex = lexicon(lang)
+    phrases = [r["pattern"] for r in load_patterns(lang) if isinstance(r["pattern"], str)]
+    texts = []
+    for p in phrases:
+        texts += [p, f"{lex.NEGATORS[0]} {p}", f"{lex.INTENSIFIERS[0]} {p}.",
+                  f"{FILLERS[lang][0]} {lex.CONTRAST_MARKERS[0]} {p}!"]
+    contexts = [None] * len(texts)
+    assert (_records(texts, lang, contexts, raw=True, fast=True, monkeypatch=monkeypatch)
+            == _records(texts, lang, contexts, raw=True, fast=False, monkeypatch=monkeypatch))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_fast_feedback_sets_identical(lang, shared_data, monkeypatch):
+    texts = []
+    for path in sorted((shared_data / "feedback").glob("*.jsonl")):
+        with path.open(encoding="utf-8") as fh:
+            texts += [r["text"] for r in map(json.loads, fh) if r.get("lang") == lang][:600]
+    contexts = [QUESTIONS[lang][i % 4] if i % 5 == 2 else None for i in range(len(texts))]
+    assert (_records(texts, lang, contexts, raw=True, fast=True, monkeypatch=monkeypatch)
+            == _records(texts, lang, contexts, raw=True, fast=False, monkeypatch=monkeypatch))
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_fast_text_at_is_doc_text(lang):
+    """_fast.text_at (category_model._text_at) gives doc.text[start:end] for token-aligned spans."""
+    from nlp.pipeline import get_nlp
+
+    texts, _ = _random_texts(lang, 60, 5)
+    doc = get_nlp(lang).make_doc("\n\n".join(texts))
+    starts = [t.idx for t in doc]
+    ends = [t.idx + len(t) for t in doc]
+    rng = random.Random(5)
+    for _ in range(3000):
+        i = rng.randrange(len(doc))
+        j = min(len(doc) - 1, i + rng.randrange(12))
+        assert FAST.text_at(doc, starts[i], ends[j]) == doc.text[starts[i]:ends[j]]
+        s, e = starts[i] + rng.choice([0, 1]), ends[j] + rng.choice([0, 1, -1])
+        got = FAST.text_at(doc, s, e)
+        assert got is None or got == doc.text[s:e]
+        assert (got is None) == (doc.char_span(s, e) is None or e <= s)
