@@ -151,26 +151,39 @@ class CategoryModel:
             return self.textcat.model.predict([Doc(self.nlp.vocab, words=w) for w in words])
         ngram_size, linear, softmax = self._fast_layers
         ops = linear.ops
-        xp = ops.xp
         ids = self._word_keys
         strings = self.nlp.vocab.strings
-        batch_keys, batch_vals = [], []
+        flat = []
         for ws in words:
-            row = []
             for w in ws:
                 k = ids.get(w)
                 if k is None:
                     if len(ids) > 200_000:
                         ids.clear()
                     k = ids[w] = strings[w]
-                row.append(k)
-            unigrams = ops.asarray(numpy.array(row, dtype="uint64"))
-            grams = [unigrams] + [ops.ngrams(n, unigrams) for n in range(2, ngram_size + 1)]
-            keys, vals = xp.unique(xp.concatenate(grams), return_counts=True)
-            batch_keys.append(keys)
-            batch_vals.append(vals)
-        lengths = ops.asarray([k.shape[0] for k in batch_keys], dtype="int32")
-        features = (xp.concatenate(batch_keys), ops.asarray(xp.concatenate(batch_vals), dtype="f"), lengths)
+                flat.append(k)
+        # every list's unigrams and n-grams at once: n-grams are hashed over the whole batch
+        # and those that cross from one list into the next dropped; then one sort by (list,
+        # key) gives what numpy.unique(..., return_counts=True) gives list by list
+        sizes = numpy.fromiter((len(ws) for ws in words), dtype="int64", count=len(words))
+        ends = numpy.cumsum(sizes)
+        owner = numpy.repeat(numpy.arange(len(words)), sizes)
+        left = ends[owner] - numpy.arange(len(flat))  # words from each position to its list's end
+        unigrams = ops.asarray(numpy.array(flat, dtype="uint64"))
+        keys, owners = [unigrams], [owner]
+        for n in range(2, ngram_size + 1):
+            if len(flat) < n:
+                break
+            inside = left[:len(flat) - n + 1] >= n
+            keys.append(ops.ngrams(n, unigrams)[inside])
+            owners.append(owner[:len(flat) - n + 1][inside])
+        keys, owners = numpy.concatenate(keys), numpy.concatenate(owners)
+        order = numpy.lexsort((keys, owners))
+        keys, owners = keys[order], owners[order]
+        first = numpy.flatnonzero(numpy.concatenate(([True], (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1]))))
+        counts = numpy.diff(numpy.append(first, len(keys)))
+        lengths = ops.asarray(numpy.bincount(owners[first], minlength=len(words)), dtype="int32")
+        features = (keys[first], ops.asarray(counts, dtype="f"), lengths)
         return softmax.predict(linear.predict(features))
 
     def to_disk(self, path: str | Path) -> None:

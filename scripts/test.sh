@@ -10,5 +10,5 @@ cd "$(dirname "$0")/.."
 bash scripts/services.sh
 # shellcheck disable=SC1091
 source .pytest_services.env
-export RECORRIDO_REQUIRE_PG=1 RECORRIDO_REQUIRE_E2E=1
+export RECORRIDO_REQUIRE_PG=1 RECORRIDO_REQUIRE_E2E=1 RECORRIDO_REQUIRE_FAST=1
 exec .venv/bin/python -m pytest "$@"

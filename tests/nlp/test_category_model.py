@@ -180,6 +180,8 @@ def test_category_model_scores_word_lists_as_textcat_scores_docs(lang):
     assert all(words)
     expected = model.textcat.model.predict([Doc(model.nlp.vocab, words=w) for w in words])
     assert numpy.array_equal(model._predict(words), expected)
+    for w, row in zip(words, expected, strict=True):  # alone too (one word: no bigram at all)
+        assert numpy.array_equal(model._predict([w])[0], row)
 
 
 def test_category_model_probabilities_of_texts_without_words():
