@@ -112,8 +112,7 @@ class CategoryModel:
         self.textcat = nlp.get_pipe("textcat")
         self.labels = tuple(self.textcat.labels)
         self.stem = int(nlp.meta.get("recorrido", {}).get("stem", 0))
-        self._chunk_words: dict[str, list[str]] = {}
-        self._word_keys: dict[str, int] = {}
+        self._chunk_keys: dict[str, list[int]] = {}  # the word ids of each whitespace chunk
         # the model's layers, to score word lists without building a Doc per sentence (a Doc
         # costs more than the prediction); None when the architecture is not the expected one
         layers = {m.name: m for m in self.textcat.model.walk()}
@@ -133,11 +132,29 @@ class CategoryModel:
         if not texts:
             return []
         todo = sorted(set(texts))
-        tokenizer = self.nlp.tokenizer
-        words = [_words(t, tokenizer, self.stem, self._chunk_words) or [""] for t in todo]
-        scores = self._predict(words)
+        if self._fast_layers is None:
+            tokenizer = self.nlp.tokenizer
+            scores = self._predict([_words(t, tokenizer, self.stem) or [""] for t in todo])
+        else:
+            scores = self._predict_keys([self._keys(t) for t in todo])
         got = {t: dict(zip(self.labels, row, strict=True)) for t, row in zip(todo, scores.tolist(), strict=True)}
         return [got[t] for t in texts]
+
+    def _keys(self, text: str) -> list[int]:
+        """The ids (string hashes) of the classifier's words of ``text`` (:func:`_words`),
+        memoised per whitespace-separated chunk, as :func:`_words` tokenises chunk by chunk."""
+        memo = self._chunk_keys
+        out: list[int] = []
+        low = text.lower()
+        for chunk in (low if low.isascii() else fold_accents(low)).split():
+            keys = memo.get(chunk)
+            if keys is None:
+                if len(memo) > 100_000:
+                    memo.clear()
+                strings = self.nlp.vocab.strings
+                keys = memo[chunk] = [strings[w] for w in _words(chunk, self.nlp.tokenizer, self.stem)]
+            out += keys
+        return out or [self.nlp.vocab.strings[""]]
 
     def _predict(self, words: list[list[str]]):
         """The textcat model's scores of word lists (one row per list).
@@ -149,25 +166,20 @@ class CategoryModel:
         """
         if self._fast_layers is None:
             return self.textcat.model.predict([Doc(self.nlp.vocab, words=w) for w in words])
+        strings = self.nlp.vocab.strings
+        return self._predict_keys([[strings[w] for w in ws] for ws in words])
+
+    def _predict_keys(self, keys_of: list[list[int]]):
+        """:meth:`_predict` of the word ids of each list (the architecture must be the expected one)."""
         ngram_size, linear, softmax = self._fast_layers
         ops = linear.ops
-        ids = self._word_keys
-        strings = self.nlp.vocab.strings
-        flat = []
-        for ws in words:
-            for w in ws:
-                k = ids.get(w)
-                if k is None:
-                    if len(ids) > 200_000:
-                        ids.clear()
-                    k = ids[w] = strings[w]
-                flat.append(k)
+        flat = [k for ks in keys_of for k in ks]
         # every list's unigrams and n-grams at once: n-grams are hashed over the whole batch
         # and those that cross from one list into the next dropped; then one sort by (list,
         # key) gives what numpy.unique(..., return_counts=True) gives list by list
-        sizes = numpy.fromiter((len(ws) for ws in words), dtype="int64", count=len(words))
+        sizes = numpy.fromiter((len(ks) for ks in keys_of), dtype="int64", count=len(keys_of))
         ends = numpy.cumsum(sizes)
-        owner = numpy.repeat(numpy.arange(len(words)), sizes)
+        owner = numpy.repeat(numpy.arange(len(keys_of)), sizes)
         left = ends[owner] - numpy.arange(len(flat))  # words from each position to its list's end
         unigrams = ops.asarray(numpy.array(flat, dtype="uint64"))
         keys, owners = [unigrams], [owner]
@@ -182,7 +194,7 @@ class CategoryModel:
         keys, owners = keys[order], owners[order]
         first = numpy.flatnonzero(numpy.concatenate(([True], (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1]))))
         counts = numpy.diff(numpy.append(first, len(keys)))
-        lengths = ops.asarray(numpy.bincount(owners[first], minlength=len(words)), dtype="int32")
+        lengths = ops.asarray(numpy.bincount(owners[first], minlength=len(keys_of)), dtype="int32")
         features = (keys[first], ops.asarray(counts, dtype="f"), lengths)
         return softmax.predict(linear.predict(features))
 
@@ -305,6 +317,9 @@ def load_category_model(lang_or_path: str | Path) -> CategoryModel:
     return _load(str(path.resolve()))
 
 
+_ORDER = {k: i for i, k in enumerate(CATEGORIES)}
+
+
 def _candidates(scores: dict[str, float]) -> dict[str, float]:
     return {k: v for k, v in scores.items() if v > 0}
 
@@ -367,11 +382,14 @@ def choose_category(scores: dict[str, float], category: str, probs: dict[str, fl
     if probs is None or not is_unsure(scores, category, margin):
         return category
     if category == "other":
-        return max((k for k in CATEGORIES if k != "other"), key=lambda k: (probs.get(k, 0.0), -CATEGORIES.index(k)))
+        best, best_p = None, None
+        for k in CATEGORIES:  # in key order: a tie keeps the earlier key
+            if k != "other" and (best is None or probs.get(k, 0.0) > best_p):
+                best, best_p = k, probs.get(k, 0.0)
+        return best
     cands = _candidates(scores)
     top = max(cands.values())
-    return max(cands, key=lambda k: ((1 - weight) * cands[k] / top + weight * probs.get(k, 0.0),
-                                     -CATEGORIES.index(k)))
+    return max(cands, key=lambda k: ((1 - weight) * cands[k] / top + weight * probs.get(k, 0.0), -_ORDER[k]))
 
 
 def refine_categories(model: CategoryModel, doc: Doc, groups: list[tuple[list[dict], int]], margin: float,

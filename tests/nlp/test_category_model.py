@@ -190,3 +190,18 @@ def test_category_model_probabilities_of_texts_without_words():
     assert probs[0] == probs[1]
     assert sum(probs[0].values()) == pytest.approx(1.0, abs=1e-5)
     assert max(probs[2], key=probs[2].get) == "waiting"
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_category_model_keys_are_the_ids_of_its_words(lang):
+    """Word ids memoised per whitespace chunk are those of the words of the whole text."""
+    from nlp.category_model import _words
+
+    model = load_category_model(lang)
+    strings = model.nlp.vocab.strings
+    texts = TEXTS[lang] + ["  Día   DÍA día\tdía\n", "EE. UU. y la O.N.U.", "Ñandú: 3,5 km (¡lejos!)", "",
+                           "don't DON'T Don't", "e-mail@x.pa 6123-4567"]
+    for _ in range(2):  # the second time from the memo
+        for text in texts:
+            assert model._keys(text) == ([strings[w] for w in _words(text, model.nlp.tokenizer, model.stem)]
+                                         or [strings[""]])
