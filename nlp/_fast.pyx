@@ -64,6 +64,54 @@ def memo_values(dict memo, list keys):
     return out
 
 
+from cpython.ref cimport Py_DECREF, Py_INCREF
+from preshed.maps cimport PreshMap, map_iter
+
+
+cdef class LexMemo:
+    """A C hash table in front of a memo dict ``word form id -> value`` (lexical facts that never
+    change: a word's kind, flags or lemma), so that a Doc's values are found without a Python
+    int and a dict lookup per token.
+
+    The dict stays the memo: ``values`` copies each entry it finds there into the table (holding
+    a reference to the value), and the caller fills the dict for the misses as before. An entry
+    must never change once in the dict (the memos only ever add).
+    """
+    cdef PreshMap table
+    cdef dict memo
+
+    def __cinit__(self, dict memo):
+        self.table = PreshMap()
+        self.memo = memo
+
+    def values(self, Doc doc):
+        """``[memo.get(t.orth) for t in doc]``."""
+        cdef int i, n = doc.length
+        cdef uint64_t orth
+        cdef PyObject* got
+        out = [None] * n
+        for i in range(n):
+            orth = doc.c[i].lex.orth
+            got = <PyObject*>self.table.get(orth)
+            if got is NULL:
+                got = PyDict_GetItem(self.memo, orth)
+                if got is NULL:
+                    continue
+                Py_INCREF(<object>got)
+                self.table.set(orth, got)
+            out[i] = <object>got
+        return out
+
+    def __dealloc__(self):
+        cdef int i = 0
+        cdef uint64_t key
+        cdef void* value
+        if self.table is not None:
+            while map_iter(self.table.c_map, &i, &key, &value):
+                if value is not NULL:
+                    Py_DECREF(<object>value)
+
+
 def set_starts_and_lemmas(Doc doc, list starts, list lemmas):
     """``doc.from_array([SENT_START, LEMMA], ...)`` with sentence starts at token 0 and at
     ``starts`` (every other token -1) and the lemma ids ``lemmas``."""

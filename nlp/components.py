@@ -277,6 +277,7 @@ class PainPointDetector:
             self.phrase_matcher.add(label, [nlp.make_doc(f) for f in forms])
         self.marker_ids = {nlp.vocab.strings[k]: k for k in ("NEG", "INT", "CONTRAST", "CONC", "HYPO", "THEN")}
         self._flag_memo: dict[int, int] = {}
+        self._flag_memo_c = _fast.LexMemo(self._flag_memo) if _fast is not None else None
         self._need_memo: dict[int, bool] = {}
         self.nothing_answers = {fold_accents(a) for a in self.lex.NOTHING_ANSWERS}
         self.need_openers = {fold_accents(w.lower()) for w in self.lex.NEED_OPENERS}
@@ -427,7 +428,9 @@ class PainPointDetector:
         if "ORTH" not in columns:
             columns["ORTH"] = doc.to_array(ORTH).tolist()
         orths = columns["ORTH"]
-        if _fast is not None:
+        if _fast is not None and self._flag_memo_c is not None and len(orths) == n:
+            flags = self._flag_memo_c.values(doc)  # the same, looked up in C
+        elif _fast is not None:
             flags = _fast.memo_values(self._flag_memo, orths)
         else:
             get = self._flag_memo.get

@@ -80,6 +80,7 @@ class SentenceSplitter:
         self.abbreviations = {a.lower() for a in abbreviations} | self.final_abbreviations
         self._memo: dict[int, tuple] = {}
         self._kinds: dict[int, int] = {}
+        self._kinds_c = _fast.LexMemo(self._kinds) if _fast is not None else None
 
     def _kind(self, text: str) -> int:
         if text.isspace():
@@ -121,8 +122,11 @@ class SentenceSplitter:
         doc.from_array(_SENT_START, out)
         return doc
 
-    def _kinds_of(self, orths: list[int], vocab) -> list[int]:
-        if _fast is not None:
+    def _kinds_of(self, orths: list[int], vocab, doc: Doc | None = None) -> list[int]:
+        """The kind of each word form in ``orths`` (``doc``'s ``ORTH`` column when given)."""
+        if _fast is not None and doc is not None and self._kinds_c is not None:
+            kinds = self._kinds_c.values(doc)
+        elif _fast is not None:
             kinds = _fast.memo_values(self._kinds, orths)
         else:
             get = self._kinds.get
@@ -137,7 +141,7 @@ class SentenceSplitter:
         (``(lo, hi)``, in order): each gets the sentences it would get alone. Returns the sentence
         start positions (the other tokens get -1 in ``out``; ``out`` None: nothing written).
         """
-        kinds = self._kinds_of(orths, doc.vocab)
+        kinds = self._kinds_of(orths, doc.vocab, doc)
         strings = doc.vocab.strings
         if _fast is not None:
             found = _fast.sentence_starts(kinds, orths, spacy, texts, _SPECIAL, _KIND_CODES, self._memo,
@@ -166,7 +170,7 @@ class SentenceSplitter:
 
         ``orths`` and ``spacy`` are the ``ORTH`` and ``SPACY`` columns of ``doc.to_array``.
         """
-        kinds = self._kinds_of(orths, doc.vocab)
+        kinds = self._kinds_of(orths, doc.vocab, doc)
         special = [i for i, k in enumerate(kinds) if k in _SPECIAL]
         out[:] = _MINUS_ONE
         out[self._starts_in(kinds, orths, spacy, 0, len(kinds), special, doc.vocab.strings)] = 1
@@ -264,6 +268,7 @@ class LowercaseLookupLemmatizer(Lemmatizer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._memo: dict[int, int] = {}
+        self._memo_c = _fast.LexMemo(self._memo) if _fast is not None else None
 
     def lookup_lemmatize(self, token: Token) -> list[str]:  # noqa: D102
         return [self._lemma_text(token.text, token.lower_)]
@@ -280,14 +285,17 @@ class LowercaseLookupLemmatizer(Lemmatizer):
             self._validate_tables(Errors.E1004)
         if not len(doc):
             return doc
-        lemmas = self.lemma_ids(doc.to_array(ORTH).tolist(), doc.vocab)
+        lemmas = self.lemma_ids(doc.to_array(ORTH).tolist(), doc.vocab, doc)
         doc.from_array([LEMMA], numpy.asarray(lemmas, dtype="uint64").reshape(-1, 1))
         return doc
 
-    def lemma_ids(self, orths: list[int], vocab) -> list[int]:
-        """The lemma (a string id) of each word form id in ``orths``, memoised per form."""
+    def lemma_ids(self, orths: list[int], vocab, doc: Doc | None = None) -> list[int]:
+        """The lemma (a string id) of each word form id in ``orths`` (``doc``'s ``ORTH`` column
+        when given), memoised per form."""
         memo = self._memo
-        if _fast is not None:
+        if _fast is not None and doc is not None and self._memo_c is not None:
+            lemmas = self._memo_c.values(doc)
+        elif _fast is not None:
             lemmas = _fast.memo_values(memo, orths)
         else:
             get = memo.get
@@ -333,7 +341,7 @@ def _preprocessor(nlp: Language):
             orths, spaces = rows[:, 0].tolist(), rows[:, 1].tolist()
         else:
             orths, spaces = columns["ORTH"], columns["SPACY"]
-        lemmas = lemma_ids(orths, doc.vocab)
+        lemmas = lemma_ids(orths, doc.vocab, doc)
         if _fast is not None and texts is not None:  # the same, without the numpy round trip
             found = splitter.starts_of_texts(doc, orths, spaces, texts, None)
             _fast.set_starts_and_lemmas(doc, found, lemmas)

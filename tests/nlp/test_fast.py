@@ -197,3 +197,20 @@ def test_fast_text_at_is_doc_text(lang):
         got = FAST.text_at(doc, s, e)
         assert got is None or got == doc.text[s:e]
         assert (got is None) == (doc.char_span(s, e) is None or e <= s)
+
+
+def test_fast_lex_memo_is_the_memo_dict():
+    """_fast.LexMemo.values(doc) gives [memo.get(t.orth) for t in doc], picks up entries added to
+    the dict later, and keeps its values alive after the dict lets them go."""
+    from nlp.pipeline import get_nlp
+
+    doc = get_nlp("en").make_doc("The office was closed , the office was closed again \n\n tres horas")
+    memo = {doc[0].orth: ("kind", 1), doc[2].orth: 7}
+    lex = FAST.LexMemo(memo)
+    assert lex.values(doc) == [memo.get(t.orth) for t in doc]
+    memo[doc[1].orth] = 3  # a miss the caller fills afterwards
+    memo[doc[2].orth] = 8  # never done by the memos (they only add): the table keeps what it saw
+    got = lex.values(doc)
+    assert got[1] == got[6] == 3 and got[2] == 7
+    memo.clear()
+    assert lex.values(doc)[0] == ("kind", 1)
