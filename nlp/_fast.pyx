@@ -475,6 +475,9 @@ cdef class Scorer:
     cdef dict kinds
     cdef object _pain_labels
     cdef dict need_memo
+    cdef double implicit_category_factor
+    cdef list precedence
+    cdef dict category_order
 
     def __init__(self, det, pain_labels):
         cfg = det.cfg
@@ -496,6 +499,10 @@ cdef class Scorer:
         self.answer_boost = cfg["answer_boost"]
         self.kinds = {}
         self._pain_labels = frozenset(pain_labels)
+        self.implicit_category_factor = cfg["implicit_category_factor"]
+        self.precedence = [(w, l) for w, l in cfg["category_precedence"] or ()]
+        from research.schema import CATEGORIES
+        self.category_order = {k: i for i, k in enumerate(CATEGORIES)}
 
     cdef int kind(self, label) except -1:
         got = self.kinds.get(label)
@@ -634,6 +641,56 @@ cdef class Scorer:
                     continue
                 return ns
         return -1
+
+    cdef tuple _category(self, dict by_cat, dict top_cue, dict implicit_by_cat, Doc doc, int s0, int e1):
+        """PainPointDetector._category (same arguments and result, same dict order)."""
+        cdef dict specific = {}
+        cdef dict damped
+        cdef double v, best_v = 0.0, best_top = 0.0, top, w
+        cdef int best_order = 0, order
+        cdef bint heavy
+        for k, v in by_cat.items():
+            if k != "other":
+                specific[k] = v
+        if "repetition" in specific and "internal_tools" in specific and self.det._servant_voice(doc, s0, e1):
+            specific["internal_tools"] += specific.pop("repetition")
+        if "channel_failure" in specific and self.det._own_system(doc, s0, e1):
+            specific["internal_tools"] = specific.get("internal_tools", 0.0) + specific.pop("channel_failure")
+        for winner, loser in self.precedence:
+            if winner in specific and loser in specific and <double>top_cue.get(winner, 0.0) >= self.topic_below:
+                specific[winner] += specific.pop(loser)
+        if implicit_by_cat:  # a failure cue outranks the count or duration that goes with it
+            damped = {}
+            heavy = False
+            for k, v in specific.items():
+                w = v - self.implicit_category_factor * <double>implicit_by_cat.get(k, 0.0)
+                damped[k] = w
+                heavy = heavy or w >= 0.3
+            if not damped:
+                max(damped.values())  # raises as the Python code does (never happens)
+            if heavy:
+                specific = damped
+        if len(specific) == 1:
+            for k, v in specific.items():
+                return (k if v >= 0.3 else "other"), specific
+        category = "other"
+        heavy = False
+        for v in specific.values():
+            if v >= 0.3:
+                heavy = True
+                break
+        if heavy:
+            # the largest (round(weight, 6), heaviest cue, -key order): a tie goes to the
+            # category of the heaviest single cue, then to the earlier key
+            category = None
+            for k, v in specific.items():
+                v = round(<object>v, 6)
+                top = <double>top_cue.get(k, 0.0)
+                order = self.category_order[k]  # a key not in CATEGORIES raises, as .index does
+                if (category is None or v > best_v or (v == best_v and (top > best_top or (
+                        top == best_top and order < best_order)))):
+                    category, best_v, best_top, best_order = k, v, top, order
+        return category, specific
 
     cdef dict _score(self, _Batch b, Doc doc, int s0, int e1, int c0, int c1, list cues, bint improvement,
                      asks, int off):
@@ -818,7 +875,7 @@ cdef class Scorer:
         severity = 0.0
         specific = {}
         if is_pain:
-            category, specific = self.det._category(by_cat, top_cue, implicit_by_cat, doc, s0, e1)
+            category, specific = self._category(by_cat, top_cue, implicit_by_cat, doc, s0, e1)
             severity = 1.0 - exp(-net / 2.5)
             severity += 0.1 * (n_int if n_int < 2 else 2) + 0.1 * (implicit if implicit < 1 else 1)
             bits = 0
