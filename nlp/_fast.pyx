@@ -1259,3 +1259,144 @@ def text_at(Doc doc, int start, int end):
         if t.spacy:
             parts.append(" ")
     return None
+
+
+# ---------------------------------------------------------------- tokenising a batch
+# Tokenizer.__call__ without its special-case pass where that pass would find nothing
+
+cdef class SpecialCases:
+    """What the special-case pass of a spaCy tokenizer looks for (its ``_special_matcher``'s
+    patterns: ORTH sequences), to tell whether that pass would change a Doc.
+
+    ``Tokenizer.__call__`` tokenises a text (``_tokenize_affixes``, which already applies the
+    special cases it meets chunk by chunk) and then runs the pass (``_apply_special_cases``) over
+    every token: on a Doc of hundreds of texts, the pass walks its matcher at every token and, as
+    soon as one pattern occurs anywhere, copies every token behind a Python dict lookup. Most
+    occurrences change nothing ("it's" already split by its special case, a lone " " token):
+    :func:`tokenize` runs the pass only when an occurrence would change a token.
+    """
+    cdef PreshMap prefixes  # _seq_hash of every pattern's prefixes -> 1 (a prefix) | 2 (a whole pattern)
+    cdef int max_len
+    cdef int n_keys
+    cdef bint usable     # False: always run spaCy's pass (a pattern holds the matcher's terminal key)
+    cdef object matcher
+
+    def __cinit__(self, Tokenizer tokenizer):
+        cdef PhraseMatcher matcher = tokenizer._special_matcher
+        cdef uint64_t h
+        cdef size_t flag
+        self.prefixes = PreshMap()
+        self.max_len = 0
+        self.usable = matcher.attr == ORTH and _plain(matcher)
+        self.n_keys = len(matcher)
+        self.matcher = matcher
+        for keywords in matcher._docs.values():
+            for keyword in keywords:
+                if not keyword:
+                    continue  # an empty pattern never matches
+                if matcher._terminal_hash in keyword:
+                    self.usable = False
+                h = _SEQ_SEED
+                for j, orth in enumerate(keyword):
+                    h = _seq_hash(h, orth)
+                    flag = <size_t>self.prefixes.get(h) | (2 if j == len(keyword) - 1 else 1)
+                    self.prefixes.set(h, <void*>flag)
+                if len(keyword) > self.max_len:
+                    self.max_len = len(keyword)
+
+    cdef bint changes(self, Tokenizer tokenizer, Doc doc) except -1:
+        """Whether the special-case pass would change ``doc``: whether the matcher finds a span
+        (a pattern occurs) whose retokenisation writes tokens other than those already there."""
+        cdef int i, j, n = doc.length
+        cdef uint64_t h
+        cdef size_t flag
+        for i in range(n):
+            h = _SEQ_SEED
+            j = i
+            while j < n:
+                h = _seq_hash(h, doc.c[j].lex.orth)
+                flag = <size_t>self.prefixes.get(h)
+                if not flag:
+                    break
+                j += 1
+                # a hash collision only costs a look (or the pass): every real occurrence is seen
+                if flag & 2 and not _same_after_special(tokenizer, doc, i, j):
+                    return True
+        return False
+
+
+cdef uint64_t _SEQ_SEED = 0x2545F4914F6CDD1D
+
+
+cdef inline uint64_t _seq_hash(uint64_t h, uint64_t orth) noexcept nogil:
+    """The hash of a sequence of ORTHs extended by one (murmur3's 64-bit finaliser of a mix)."""
+    h = (h ^ orth) * 0x9E3779B97F4A7C15ULL
+    h ^= h >> 33
+    h *= 0xff51afd7ed558ccdULL
+    h ^= h >> 33
+    h *= 0xc4ceb9fe1a85ec53ULL
+    h ^= h >> 33
+    return h
+
+
+cdef bint _same_after_special(Tokenizer tokenizer, Doc doc, int s, int e) except -1:
+    """Whether ``Tokenizer._retokenize_special_spans`` would write back exactly the tokens
+    ``s:e`` of ``doc`` for the matched span ``s:e`` (its special case's tokens, re-indexed from
+    the span's first character, the last one keeping the span's trailing space), and
+    ``_prepare_special_spans`` would see no change of length."""
+    cdef int j, idx_offset = 0
+    cdef _Cached* cached
+    cdef TokenC t
+    cdef const TokenC* d
+    text = doc[s:e].text
+    cached = <_Cached*>tokenizer._specials.get(hash_string(text))
+    rule = tokenizer._rules.get(text, None)
+    if rule and len(rule) != e - s:
+        return False
+    if cached is NULL:
+        return True  # the original tokens are copied
+    if cached.is_lex or cached.length != e - s:
+        return False
+    for j in range(cached.length):
+        t = cached.data.tokens[j]
+        t.idx = doc.c[s].idx + idx_offset
+        idx_offset += t.lex.length + (1 if t.spacy else 0)
+        if j == cached.length - 1:
+            t.spacy = doc.c[e - 1].spacy
+        d = &doc.c[s + j]
+        if not (t.lex == d.lex and t.morph == d.morph and t.pos == d.pos and t.spacy == d.spacy
+                and t.tag == d.tag and t.idx == d.idx and t.lemma == d.lemma and t.norm == d.norm
+                and t.head == d.head and t.dep == d.dep and t.l_kids == d.l_kids and t.r_kids == d.r_kids
+                and t.l_edge == d.l_edge and t.r_edge == d.r_edge and t.sent_start == d.sent_start
+                and t.ent_iob == d.ent_iob and t.ent_type == d.ent_type and t.ent_kb_id == d.ent_kb_id
+                and t.ent_id == d.ent_id):
+            return False
+    return True
+
+
+from spacy.attrs cimport ORTH
+from spacy.vocab cimport _Cached
+
+_SPECIAL_CASES: dict = {}  # id(tokenizer) -> (tokenizer, SpecialCases)
+
+
+def tokenize(Tokenizer tokenizer, str text):
+    """``tokenizer(text)``: the same Doc, without the special-case pass when that pass would
+    change nothing (see :class:`SpecialCases`). The patterns are read once per tokenizer, and
+    again when its special cases change."""
+    cdef SpecialCases special = None
+    entry = _SPECIAL_CASES.get(id(tokenizer))
+    if entry is not None and entry[0] is tokenizer:
+        special = entry[1]
+    if special is None or special.matcher is not tokenizer._special_matcher or special.n_keys != len(
+            tokenizer._special_matcher):
+        if len(_SPECIAL_CASES) > 16:
+            _SPECIAL_CASES.clear()
+        special = SpecialCases(tokenizer)
+        _SPECIAL_CASES[id(tokenizer)] = (tokenizer, special)
+    if not special.usable:
+        return tokenizer(text)
+    cdef Doc doc = tokenizer._tokenize_affixes(text, True)
+    if special.changes(tokenizer, doc):
+        tokenizer._apply_special_cases(doc)
+    return doc

@@ -11,6 +11,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 
 from spacy.attrs import IDX, LENGTH, ORTH, SPACY
+from spacy.tokenizer import Tokenizer
 
 from nlp.components import CONTEXT_KEY, SENTENCES_KEY
 from nlp.pipeline import _preprocessor, get_nlp
@@ -210,7 +211,10 @@ def _analyse_batch(nlp, prepare, detector, texts: list[str], contexts: list[str 
     """Sentence records of ``texts`` analysed as one Doc (see :func:`analyse_texts`)."""
     joined = _SEPARATOR.join(texts)
     _warm_tokenizer_cache(nlp.tokenizer, joined)
-    doc = nlp.make_doc(joined)
+    if _fast is not None and type(nlp.tokenizer) is Tokenizer and len(joined) <= nlp.max_length:
+        doc = _fast.tokenize(nlp.tokenizer, joined)  # the same Doc, without a special-case pass that changes nothing
+    else:
+        doc = nlp.make_doc(joined)
     if _fast is not None:
         orth, spacy, idx, length = _fast.token_columns(doc)
         columns = {"ORTH": orth, "SPACY": spacy, "IDX": idx, "LENGTH": length}

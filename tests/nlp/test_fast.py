@@ -214,3 +214,29 @@ def test_fast_lex_memo_is_the_memo_dict():
     assert got[1] == got[6] == 3 and got[2] == 7
     memo.clear()
     assert lex.values(doc)[0] == ("kind", 1)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_fast_tokenize_is_the_tokenizer(lang, seed):
+    """_fast.tokenize gives tokenizer(text): every token attribute, on texts dense in the
+    tokenizer's own special cases ("it's", "a.m.", ":)", "EE. UU.", lone spaces), next to words,
+    punctuation and odd whitespace, alone and joined as analyse_texts joins them."""
+    from spacy.attrs import IDX, LEMMA, NORM, ORTH, SENT_START, SPACY, TAG
+
+    from nlp.pipeline import get_nlp
+
+    tok = get_nlp(lang).tokenizer
+    rng = random.Random(seed)
+    specials = sorted(tok.rules)
+    words = FILLERS[lang] + PUNCT + [" ", "  ", "\t", "\u00a0", "'", "’", "(", ")", "-", "it", "'s", "s"]
+    texts = []
+    for _ in range(300):
+        parts = [rng.choice(specials if rng.random() < 0.4 else words) for _ in range(rng.randrange(1, 14))]
+        seps = [rng.choice(["", " ", " ", " ", "  ", "\n"]) for _ in parts]
+        texts.append("".join(p + s for p, s in zip(parts, seps, strict=True)))
+    attrs = [ORTH, IDX, SPACY, NORM, LEMMA, TAG, SENT_START]
+    for text in texts + ["\n\n".join(texts[i:i + 40]) for i in range(0, len(texts), 40)]:
+        got, want = FAST.tokenize(tok, text), tok(text)
+        assert got.to_array(attrs).tolist() == want.to_array(attrs).tolist(), text
+    assert FAST.tokenize(tok, "").to_array(attrs).tolist() == tok("").to_array(attrs).tolist()
