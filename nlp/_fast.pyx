@@ -1160,6 +1160,8 @@ def text_at(Doc doc, int start, int end):
 # PainPointDetector's two PhraseMatchers (NORM and SHAPE) as C tries read from spaCy's own trie,
 # fused with what phrase_matches / phrase_cues do with their matches
 
+from cpython.ref cimport Py_INCREF
+from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE, PyTuple_New, PyTuple_SET_ITEM
 from preshed.maps cimport MapStruct, key_t, map_iter
 from spacy.attrs cimport attr_id_t
 from spacy.tokens.token cimport Token
@@ -1196,6 +1198,21 @@ cdef inline int _child(const TrieSlot* slots, int bits, int parent, uint64_t tok
             return slots[i].child
         i = (i + 1) & mask
     return -1
+
+
+cdef inline tuple _joined(object start, object end, tuple info):
+    """``(start, end) + info`` in one tuple."""
+    cdef Py_ssize_t i, n = PyTuple_GET_SIZE(info)
+    cdef tuple out = PyTuple_New(n + 2)
+    Py_INCREF(start)
+    PyTuple_SET_ITEM(out, 0, start)
+    Py_INCREF(end)
+    PyTuple_SET_ITEM(out, 1, end)
+    for i in range(n):
+        item = <object>PyTuple_GET_ITEM(info, i)
+        Py_INCREF(item)
+        PyTuple_SET_ITEM(out, i + 2, item)
+    return out
 
 
 cdef class PhraseTrie:
@@ -1322,7 +1339,7 @@ cdef class PhraseTrie:
     cdef int _walk(self, Doc doc, list out, list found, list anchors, list targets) except -1:
         """Every match, by start, then end, then spaCy's key order: to ``out`` as
         ``(key, start, end)`` when ``out`` is a list, else by its action."""
-        cdef int n = doc.length, idx, idy, node, a, t
+        cdef int n = doc.length, idx, idy, node, a, t, s_at = -1, e_at = -1
         cdef const TrieNode* nd
         cdef const TrieSlot* root = self.root.data()
         cdef const TrieSlot* edges = self.edges.data()
@@ -1330,6 +1347,7 @@ cdef class PhraseTrie:
         cdef const int* terms = self.terms.data()
         cdef const int* kind = self.act_kind.data()
         cdef const TrieNode* nodes = self.nodes.data()
+        cdef object start = None, end = None  # the ints of the current span, made once
         for idx in range(n):
             node = _child(root, root_bits, 0, Token.get_struct_attr(&doc.c[idx], <attr_id_t>attr))
             if node < 0:
@@ -1337,16 +1355,23 @@ cdef class PhraseTrie:
             idy = idx + 1
             while True:
                 nd = &nodes[node]
-                for t in range(nd.term_lo, nd.term_hi):
-                    a = terms[t]
-                    if out is not None:
-                        out.append((self.act_key[a], idx, idy))
-                    elif kind[a] == _ACT_CUE:
-                        found.append((idx, idy) + <tuple>self.act_info[a])
-                    elif kind[a] == _ACT_ANCHOR:
-                        anchors.append((self.act_key[a], idx, idy))
-                    else:
-                        (<list>targets[self.act_mark[a]]).append((idx, idy))
+                if nd.term_hi > nd.term_lo:
+                    if s_at != idx:
+                        start = idx
+                        s_at = idx
+                    if e_at != idy:
+                        end = idy
+                        e_at = idy
+                    for t in range(nd.term_lo, nd.term_hi):
+                        a = terms[t]
+                        if out is not None:
+                            out.append((self.act_key[a], start, end))
+                        elif kind[a] == _ACT_CUE:
+                            found.append(_joined(start, end, <tuple>PyList_GET_ITEM(self.act_info, a)))
+                        elif kind[a] == _ACT_ANCHOR:
+                            anchors.append((self.act_key[a], start, end))
+                        else:
+                            (<list>PyList_GET_ITEM(targets, self.act_mark[a])).append((start, end))
                 if idy >= n or nd.n_children == 0:
                     break
                 node = _child(edges, edge_bits, node, Token.get_struct_attr(&doc.c[idy], <attr_id_t>attr))
