@@ -1172,6 +1172,10 @@ cdef enum:
     _ACT_MARK = 2     # marks[marker_ids[key]].append((start, end))
 
 
+cdef enum:
+    _FIRST_BITS = 16  # PhraseTrie.firsts: 65,536 bits (8 KB)
+
+
 cdef struct TrieSlot:
     uint64_t token   # the token's attribute value
     int parent       # the node it follows (0: the root)
@@ -1238,6 +1242,7 @@ cdef class PhraseTrie:
     cdef int attr
     cdef int root_bits, edge_bits
     cdef vector[TrieSlot] root     # (0, token) -> node: the first tokens of the patterns
+    cdef vector[uint64_t] firsts   # a bit per hash of those first tokens (most tokens start none)
     cdef vector[TrieSlot] edges    # (node, token) -> node: the other tokens
     cdef vector[TrieNode] nodes    # node 0 is the root
     cdef vector[int] terms         # action of each key ending at a node, in spaCy's order
@@ -1306,6 +1311,11 @@ cdef class PhraseTrie:
             q += 1
         # the hash tables, at most half full: the root's edges apart (every token looks there)
         self.root_bits = self._table(&self.root, edge_token, edge_parent, edge_child, True)
+        self.firsts.assign((<size_t>1 << _FIRST_BITS) // 64, 0)
+        for j in range(<int>edge_parent.size()):
+            if edge_parent[j] == 0:
+                i = _slot_of(edge_token[j], 0, _FIRST_BITS)
+                self.firsts[i >> 6] |= (<uint64_t>1) << (i & 63)
         self.edge_bits = self._table(&self.edges, edge_token, edge_parent, edge_child, False)
         return 0
 
@@ -1347,9 +1357,16 @@ cdef class PhraseTrie:
         cdef const int* terms = self.terms.data()
         cdef const int* kind = self.act_kind.data()
         cdef const TrieNode* nodes = self.nodes.data()
+        cdef const uint64_t* firsts = self.firsts.data()
+        cdef uint64_t token
+        cdef size_t h
         cdef object start = None, end = None  # the ints of the current span, made once
         for idx in range(n):
-            node = _child(root, root_bits, 0, Token.get_struct_attr(&doc.c[idx], <attr_id_t>attr))
+            token = Token.get_struct_attr(&doc.c[idx], <attr_id_t>attr)
+            h = _slot_of(token, 0, _FIRST_BITS)
+            if not (firsts[h >> 6] >> (h & 63)) & 1:
+                continue
+            node = _child(root, root_bits, 0, token)
             if node < 0:
                 continue
             idy = idx + 1
