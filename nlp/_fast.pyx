@@ -1190,7 +1190,8 @@ cdef struct TrieNode:
 
 cdef inline size_t _slot_of(uint64_t token, int parent, int bits) noexcept nogil:
     """Where ``(parent, token)`` hashes to in a table of ``2 ** bits`` slots (Fibonacci hashing)."""
-    return <size_t>(((token + <uint64_t>parent * 0x9E3779B97F4A7C15ULL) * 0x9E3779B97F4A7C15ULL) >> (64 - bits))
+    cdef uint64_t mixed = (token + <uint64_t>parent * 0x9E3779B97F4A7C15ULL) * 0x9E3779B97F4A7C15ULL
+    return <size_t>(mixed >> (64 - bits))
 
 
 cdef inline int _child(const TrieSlot* slots, int bits, int parent, uint64_t token) noexcept nogil:

@@ -280,7 +280,8 @@ class PainPointDetector:
         # complete; None: not built, or a matcher the trie cannot stand in for
         self._c_phrases = self._c_shapes = None
         if _fast is not None:
-            self._c_phrases = _fast.phrase_trie(self.phrase_matcher, self.meta, self.anchored, self.marker_ids)
+            self._c_phrases = _fast.phrase_trie(self.phrase_matcher, self.meta, self.anchored,
+                                                self.marker_ids)
             self._c_shapes = _fast.phrase_trie(self.shape_matcher, self.meta)
         self._flag_memo: dict[int, int] = {}
         self._need_memo: dict[int, bool] = {}

@@ -235,7 +235,7 @@ def test_fast_phrase_trie_matches_phrase_matcher(lang):
         assert phrases.matches(doc) == list(det.phrase_matcher(doc))
         assert shapes.matches(doc) == list(det.shape_matcher(doc))
         # and what phrase_matches / phrase_cues make of them
-        got, want = ([], [], {k: [] for k in det.marker_ids.values()}), ([], [], {k: [] for k in det.marker_ids.values()})
+        got, want = (([], [], {k: [] for k in det.marker_ids.values()}) for _ in range(2))
         phrases.split(doc, *got)
         shapes.split(doc, got[0])
         FAST.phrase_matches(det.phrase_matcher, doc, det.meta, det.anchored, det.marker_ids, *want)
@@ -282,7 +282,7 @@ def test_fast_phrase_trie_keys_nested_and_duplicates():
         trie = FAST.phrase_trie(matcher, meta)
         rng = random.Random(4)
         for _ in range(200):
-            text = " ".join(rng.choice(["a", "b", "c", "d", "e", "x", "y", "A", "B"]) for _ in range(rng.randint(0, 30)))
+            text = " ".join(rng.choice("abcdexyAB") for _ in range(rng.randint(0, 30)))
             doc = nlp.make_doc(text)
             assert trie.matches(doc) == list(matcher(doc))
             found = []
