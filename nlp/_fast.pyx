@@ -1400,3 +1400,299 @@ def tokenize(Tokenizer tokenizer, str text):
     if special.changes(tokenizer, doc):
         tokenizer._apply_special_cases(doc)
     return doc
+
+
+# ---------------------------------------------------------------- our phrase matcher
+# PainPointDetector's two PhraseMatchers (NORM and SHAPE) as C tries read from spaCy's own trie,
+# fused with what phrase_matches / phrase_cues do with their matches
+
+from cpython.ref cimport Py_INCREF
+from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE, PyTuple_New, PyTuple_SET_ITEM
+from preshed.maps cimport MapStruct, key_t, map_iter
+from spacy.attrs cimport attr_id_t
+from spacy.tokens.token cimport Token
+
+cdef enum:
+    _ACT_CUE = 0      # found.append((start, end) + meta[key])
+    _ACT_ANCHOR = 1   # anchors.append((key, start, end))
+    _ACT_MARK = 2     # marks[marker_ids[key]].append((start, end))
+
+
+cdef enum:
+    _FIRST_BITS = 16  # PhraseTrie.firsts: 65,536 bits (8 KB)
+
+
+cdef struct TrieSlot:
+    uint64_t token   # the token's attribute value
+    int parent       # the node it follows (0: the root)
+    int child        # the node it leads to; -1: an empty slot
+
+
+cdef struct TrieNode:
+    int term_lo      # the actions of the patterns that end here: terms[term_lo:term_hi]
+    int term_hi
+    int n_children
+
+
+cdef inline size_t _slot_of(uint64_t token, int parent, int bits) noexcept nogil:
+    """Where ``(parent, token)`` hashes to in a table of ``2 ** bits`` slots (Fibonacci hashing)."""
+    cdef uint64_t mixed = (token + <uint64_t>parent * 0x9E3779B97F4A7C15ULL) * 0x9E3779B97F4A7C15ULL
+    return <size_t>(mixed >> (64 - bits))
+
+
+cdef inline int _child(const TrieSlot* slots, int bits, int parent, uint64_t token) noexcept nogil:
+    """The node that ``token`` leads to from ``parent``; -1 when there is none."""
+    cdef size_t mask = (<size_t>1 << bits) - 1
+    cdef size_t i = _slot_of(token, parent, bits)
+    while slots[i].child >= 0:
+        if slots[i].token == token and slots[i].parent == parent:
+            return slots[i].child
+        i = (i + 1) & mask
+    return -1
+
+
+cdef inline tuple _joined(object start, object end, tuple info):
+    """``(start, end) + info`` in one tuple."""
+    cdef Py_ssize_t i, n = PyTuple_GET_SIZE(info)
+    cdef tuple out = PyTuple_New(n + 2)
+    Py_INCREF(start)
+    PyTuple_SET_ITEM(out, 0, start)
+    Py_INCREF(end)
+    PyTuple_SET_ITEM(out, 1, end)
+    for i in range(n):
+        item = <object>PyTuple_GET_ITEM(info, i)
+        Py_INCREF(item)
+        PyTuple_SET_ITEM(out, i + 2, item)
+    return out
+
+
+cdef class PhraseTrie:
+    """A spaCy ``PhraseMatcher`` as a trie of C arrays, built from the matcher's own trie once
+    its patterns are all added (:func:`phrase_trie`).
+
+    :meth:`matches` gives exactly ``list(matcher(doc))`` of a matcher without ``on_match``
+    callbacks: spaCy's ``PhraseMatcher.find_matches`` walks its trie from every token, reading
+    ``Token.get_struct_attr(token, matcher.attr)`` (for ``NORM``: ``token.norm``, or the
+    lexeme's norm when that is 0; for ``SHAPE``: the lexeme's shape), and at each node it reaches
+    lists every key of the patterns ending there (ordered by start, then end, then the order in
+    which preshed's ``map_iter`` visits the node's terminal map). The walk here is the same on
+    the same trie (the terminal maps are read with ``map_iter`` at build time, so the keys of one
+    span come in the same order): a pattern added under several keys, or under one key twice,
+    nested and overlapping matches, all come out as spaCy gives them. The root's terminal map
+    (only a pattern whose first token has the value of spaCy's terminal hash makes one) is never
+    read by spaCy and is left out here too.
+
+    :meth:`split` does at once what ``phrase_matches`` (or ``phrase_cues``) does with those
+    matches, without the list of match tuples.
+    """
+
+    cdef int attr
+    cdef int root_bits, edge_bits
+    cdef vector[TrieSlot] root     # (0, token) -> node: the first tokens of the patterns
+    cdef vector[uint64_t] firsts   # a bit per hash of those first tokens (most tokens start none)
+    cdef vector[TrieSlot] edges    # (node, token) -> node: the other tokens
+    cdef vector[TrieNode] nodes    # node 0 is the root
+    cdef vector[int] terms         # action of each key ending at a node, in spaCy's order
+    cdef vector[int] act_kind      # per action: _ACT_*
+    cdef vector[int] act_mark      # per action: the marker kind (index in mark_kinds)
+    cdef list act_key              # per action: the match key (an int, as spaCy gives it)
+    cdef list act_info             # per action: meta[key] (a cue), else None
+    cdef readonly list mark_kinds  # marker kinds in the order of act_mark
+
+    def __cinit__(self):
+        self.act_key = []
+        self.act_info = []
+        self.mark_kinds = []
+
+    def __len__(self):
+        """The number of trie nodes (the root included)."""
+        return self.nodes.size()
+
+    cdef int _add_node(self) except -1:
+        cdef TrieNode node
+        node.term_lo = node.term_hi = self.terms.size()
+        node.n_children = 0
+        self.nodes.push_back(node)
+        return self.nodes.size() - 1
+
+    cdef int _read(self, PhraseMatcher matcher, dict actions) except -1:
+        """Copy ``matcher``'s trie: nodes in breadth-first order, each with its terminal keys."""
+        cdef vector[const MapStruct*] queue
+        cdef vector[int] queue_id
+        cdef vector[uint64_t] edge_token
+        cdef vector[int] edge_parent, edge_child
+        cdef const MapStruct* node
+        cdef const MapStruct* term
+        cdef size_t q = 0
+        cdef int i, j, child
+        cdef key_t key, term_key
+        cdef void* value
+        cdef void* unused
+        cdef key_t terminal = matcher._terminal_hash
+        self._add_node()
+        queue.push_back(matcher.c_map)
+        queue_id.push_back(0)
+        while q < queue.size():
+            node = queue[q]
+            # the keys of the patterns ending here (spaCy lists them only below the root)
+            self.nodes[queue_id[q]].term_lo = self.terms.size()
+            i = 0
+            while map_iter(node, &i, &key, &value):
+                if key == terminal and q > 0:
+                    term = <const MapStruct*>value
+                    j = 0
+                    while map_iter(term, &j, &term_key, &unused):
+                        self.terms.push_back(actions[term_key])
+            self.nodes[queue_id[q]].term_hi = self.terms.size()
+            i = 0
+            while map_iter(node, &i, &key, &value):
+                if key == terminal or value == NULL:  # map_get finds no node there
+                    continue
+                child = self._add_node()
+                self.nodes[queue_id[q]].n_children += 1
+                edge_token.push_back(key)
+                edge_parent.push_back(queue_id[q])
+                edge_child.push_back(child)
+                queue.push_back(<const MapStruct*>value)
+                queue_id.push_back(child)
+            q += 1
+        # the hash tables, at most half full: the root's edges apart (every token looks there)
+        self.root_bits = self._table(&self.root, edge_token, edge_parent, edge_child, True)
+        self.firsts.assign((<size_t>1 << _FIRST_BITS) // 64, 0)
+        for j in range(<int>edge_parent.size()):
+            if edge_parent[j] == 0:
+                i = _slot_of(edge_token[j], 0, _FIRST_BITS)
+                self.firsts[i >> 6] |= (<uint64_t>1) << (i & 63)
+        self.edge_bits = self._table(&self.edges, edge_token, edge_parent, edge_child, False)
+        return 0
+
+    cdef int _table(self, vector[TrieSlot]* slots, vector[uint64_t]& tokens, vector[int]& parents,
+                    vector[int]& children, bint at_root) except -1:
+        """Fill ``slots`` with the edges from the root (``at_root``) or with the others; return
+        the table's size as a power of two."""
+        cdef int j, n = 0, bits = 3
+        cdef size_t i, mask
+        for j in range(<int>parents.size()):
+            if (parents[j] == 0) == at_root:
+                n += 1
+        while (1 << bits) < 2 * n:
+            bits += 1
+        mask = (<size_t>1 << bits) - 1
+        slots.resize(<size_t>1 << bits)
+        for i in range(<size_t>1 << bits):
+            slots[0][i].child = -1
+            slots[0][i].parent = 0
+            slots[0][i].token = 0
+        for j in range(<int>parents.size()):
+            if (parents[j] == 0) == at_root:
+                i = _slot_of(tokens[j], parents[j], bits)
+                while slots[0][i].child >= 0:
+                    i = (i + 1) & mask
+                slots[0][i].token = tokens[j]
+                slots[0][i].parent = parents[j]
+                slots[0][i].child = children[j]
+        return bits
+
+    cdef int _walk(self, Doc doc, list out, list found, list anchors, list targets) except -1:
+        """Every match, by start, then end, then spaCy's key order: to ``out`` as
+        ``(key, start, end)`` when ``out`` is a list, else by its action."""
+        cdef int n = doc.length, idx, idy, node, a, t, s_at = -1, e_at = -1
+        cdef const TrieNode* nd
+        cdef const TrieSlot* root = self.root.data()
+        cdef const TrieSlot* edges = self.edges.data()
+        cdef int root_bits = self.root_bits, edge_bits = self.edge_bits, attr = self.attr
+        cdef const int* terms = self.terms.data()
+        cdef const int* kind = self.act_kind.data()
+        cdef const TrieNode* nodes = self.nodes.data()
+        cdef const uint64_t* firsts = self.firsts.data()
+        cdef uint64_t token
+        cdef size_t h
+        cdef object start = None, end = None  # the ints of the current span, made once
+        for idx in range(n):
+            token = Token.get_struct_attr(&doc.c[idx], <attr_id_t>attr)
+            h = _slot_of(token, 0, _FIRST_BITS)
+            if not (firsts[h >> 6] >> (h & 63)) & 1:
+                continue
+            node = _child(root, root_bits, 0, token)
+            if node < 0:
+                continue
+            idy = idx + 1
+            while True:
+                nd = &nodes[node]
+                if nd.term_hi > nd.term_lo:
+                    if s_at != idx:
+                        start = idx
+                        s_at = idx
+                    if e_at != idy:
+                        end = idy
+                        e_at = idy
+                    for t in range(nd.term_lo, nd.term_hi):
+                        a = terms[t]
+                        if out is not None:
+                            out.append((self.act_key[a], start, end))
+                        elif kind[a] == _ACT_CUE:
+                            found.append(_joined(start, end, <tuple>PyList_GET_ITEM(self.act_info, a)))
+                        elif kind[a] == _ACT_ANCHOR:
+                            anchors.append((self.act_key[a], start, end))
+                        else:
+                            (<list>PyList_GET_ITEM(targets, self.act_mark[a])).append((start, end))
+                if idy >= n or nd.n_children == 0:
+                    break
+                node = _child(edges, edge_bits, node, Token.get_struct_attr(&doc.c[idy], <attr_id_t>attr))
+                if node < 0:
+                    break
+                idy += 1
+        return 0
+
+    def matches(self, Doc doc):
+        """``list(matcher(doc))``: ``(key, start, end)`` of every match."""
+        out = []
+        self._walk(doc, out, None, None, None)
+        return out
+
+    def split(self, Doc doc, list found, list anchors=None, dict marks=None):
+        """``phrase_matches(matcher, doc, meta, anchored, marker_ids, found, anchors, marks)``
+        (``phrase_cues(matcher, doc, meta, found)`` for a matcher whose keys are all cues)."""
+        targets = [marks[k] for k in self.mark_kinds] if self.mark_kinds else None
+        self._walk(doc, None, found, anchors, targets)
+
+
+def phrase_trie(PhraseMatcher matcher, dict meta, dict anchored=None, dict marker_ids=None):
+    """The :class:`PhraseTrie` of ``matcher`` as it is now (patterns added later are not in it),
+    with the action of each key as ``phrase_matches`` sorts a match: a cue when ``meta`` has
+    the key, else an anchor when ``anchored`` has it, else a marker of kind ``marker_ids[key]``.
+    None when the trie cannot stand in for the matcher: an ``on_match`` callback, or a key that
+    is none of the three."""
+    cdef PhraseTrie trie
+    cdef int a
+    if not _plain(matcher):
+        return None
+    anchored = anchored or {}
+    marker_ids = marker_ids or {}
+    trie = PhraseTrie()
+    trie.attr = matcher.attr
+    actions = {}
+    strings = matcher.vocab.strings
+    for name in matcher._docs:
+        key = strings[name] if isinstance(name, str) else name
+        a = len(trie.act_key)
+        trie.act_key.append(key)
+        trie.act_info.append(None)
+        if key in meta:
+            trie.act_kind.push_back(_ACT_CUE)
+            trie.act_info[a] = tuple(meta[key])
+            trie.act_mark.push_back(-1)
+        elif key in anchored:
+            trie.act_kind.push_back(_ACT_ANCHOR)
+            trie.act_mark.push_back(-1)
+        elif key in marker_ids:
+            trie.act_kind.push_back(_ACT_MARK)
+            kind = marker_ids[key]
+            if kind not in trie.mark_kinds:
+                trie.mark_kinds.append(kind)
+            trie.act_mark.push_back(trie.mark_kinds.index(kind))
+        else:
+            return None
+        actions[key] = a
+    trie._read(matcher, actions)
+    return trie

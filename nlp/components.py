@@ -276,6 +276,13 @@ class PainPointDetector:
             forms = {f for w in words for f in (w.lower(), fold_accents(w.lower()))}
             self.phrase_matcher.add(label, [nlp.make_doc(f) for f in forms])
         self.marker_ids = {nlp.vocab.strings[k]: k for k in ("NEG", "INT", "CONTRAST", "CONC", "HYPO", "THEN")}
+        # both PhraseMatchers as C tries read from their own (nlp/_fast.pyx), now that they are
+        # complete; None: not built, or a matcher the trie cannot stand in for
+        self._c_phrases = self._c_shapes = None
+        if _fast is not None:
+            self._c_phrases = _fast.phrase_trie(self.phrase_matcher, self.meta, self.anchored,
+                                                self.marker_ids)
+            self._c_shapes = _fast.phrase_trie(self.shape_matcher, self.meta)
         self._flag_memo: dict[int, int] = {}
         self._flag_memo_c = _fast.LexMemo(self._flag_memo) if _fast is not None else None
         self._need_memo: dict[int, bool] = {}
@@ -316,7 +323,9 @@ class PainPointDetector:
         marks = {"NEG": [], "INT": [], "CONTRAST": [], "CONC": [], "HYPO": [], "THEN": []}
         anchors = []
         meta = self.meta
-        if _fast is not None:
+        if _fast is not None and self._c_phrases is not None:
+            self._c_phrases.split(doc, found, anchors, marks)
+        elif _fast is not None:
             _fast.phrase_matches(self.phrase_matcher, doc, meta, self.anchored, self.marker_ids, found, anchors,
                                  marks)
         else:
@@ -328,7 +337,9 @@ class PainPointDetector:
                     anchors.append((m, s, e))
                 else:
                     marks[self.marker_ids[m]].append((s, e))
-        if len(self.shape_matcher) and _fast is not None:
+        if len(self.shape_matcher) and _fast is not None and self._c_shapes is not None:
+            self._c_shapes.split(doc, found)
+        elif len(self.shape_matcher) and _fast is not None:
             _fast.phrase_cues(self.shape_matcher, doc, meta, found)
         elif len(self.shape_matcher):
             found += [(s, e, *meta[m]) for m, s, e in self.shape_matcher(doc)]

@@ -240,3 +240,111 @@ def test_fast_tokenize_is_the_tokenizer(lang, seed):
         got, want = FAST.tokenize(tok, text), tok(text)
         assert got.to_array(attrs).tolist() == want.to_array(attrs).tolist(), text
     assert FAST.tokenize(tok, "").to_array(attrs).tolist() == tok("").to_array(attrs).tolist()
+
+
+def _trie_docs(lang: str, nlp) -> list:
+    """Docs of random and structured texts, their upper-case, capitalised and unaccented forms,
+    every phrase pattern alone, and copies with ``token.norm`` set to pattern words."""
+    texts, _ = _random_texts(lang, 400, 7)
+    texts += _structured_texts(lang, 400, 8)
+    texts += [t.upper() for t in texts[:200]] + [t.capitalize() for t in texts[200:400]]
+    texts += [components.fold_accents(t) for t in texts[:400]]
+    texts += [r["pattern"] for r in load_patterns(lang) if isinstance(r["pattern"], str)]
+    docs = [nlp.make_doc("\n\n".join(texts[i:i + 50])) for i in range(0, len(texts), 50)]
+    docs += [nlp.make_doc(t) for t in texts[:300]]
+    rng = random.Random(9)
+    vocab = _vocabulary(lang)
+    for doc in docs[:12]:  # a norm of its own on some tokens (e.g. by a tokenizer exception)
+        copy = nlp.make_doc(doc.text)
+        for tok in copy:
+            if rng.random() < 0.3:
+                tok.norm_ = rng.choice(vocab).lower()
+        docs.append(copy)
+    return docs
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_fast_phrase_trie_matches_phrase_matcher(lang):
+    """_fast.PhraseTrie finds what the detector's PhraseMatchers find, in the same order."""
+    from nlp.pipeline import get_nlp
+
+    nlp = get_nlp(lang)
+    det = nlp.get_pipe("recorrido_pain_points")
+    phrases = FAST.phrase_trie(det.phrase_matcher, det.meta, det.anchored, det.marker_ids)
+    shapes = FAST.phrase_trie(det.shape_matcher, det.meta)
+    n_norm = 0
+    for doc in _trie_docs(lang, nlp):
+        n_norm += sum(t.norm != t.lex.norm for t in doc)
+        assert phrases.matches(doc) == list(det.phrase_matcher(doc))
+        assert shapes.matches(doc) == list(det.shape_matcher(doc))
+        # and what phrase_matches / phrase_cues make of them
+        got, want = (([], [], {k: [] for k in det.marker_ids.values()}) for _ in range(2))
+        phrases.split(doc, *got)
+        shapes.split(doc, got[0])
+        FAST.phrase_matches(det.phrase_matcher, doc, det.meta, det.anchored, det.marker_ids, *want)
+        FAST.phrase_cues(det.shape_matcher, doc, det.meta, want[0])
+        assert got == want
+    assert n_norm > 100
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_fast_phrase_trie_feedback_sets(lang, shared_data):
+    from nlp.pipeline import get_nlp
+
+    nlp = get_nlp(lang)
+    det = nlp.get_pipe("recorrido_pain_points")
+    phrases = FAST.phrase_trie(det.phrase_matcher, det.meta, det.anchored, det.marker_ids)
+    shapes = FAST.phrase_trie(det.shape_matcher, det.meta)
+    texts = []
+    for path in sorted((shared_data / "feedback").glob("*.jsonl")):
+        with path.open(encoding="utf-8") as fh:
+            texts += [r["text"] for r in map(json.loads, fh) if r.get("lang") == lang]
+    for i in range(0, len(texts), 256):
+        doc = nlp.make_doc("\n\n".join(texts[i:i + 256]))
+        assert phrases.matches(doc) == list(det.phrase_matcher(doc))
+        assert shapes.matches(doc) == list(det.shape_matcher(doc))
+
+
+def test_fast_phrase_trie_keys_nested_and_duplicates():
+    """Several keys on one phrase (spaCy's order of its terminal map), one phrase twice under a
+    key, nested and overlapping phrases, a phrase at the end of the Doc; on NORM, ORTH, LOWER."""
+    import spacy
+    from spacy.matcher import PhraseMatcher
+
+    nlp = spacy.blank("en")
+    for attr in ("NORM", "ORTH", "LOWER"):
+        matcher = PhraseMatcher(nlp.vocab, attr=attr)
+        phrases = ["a", "a b", "a b c", "b c", "b", "c a", "a b c d e", "x y"]
+        meta = {}
+        for k in range(40):  # up to 40 keys on one span: the terminal map grows and reorders
+            key = f"K{k}"
+            chosen = [p for j, p in enumerate(phrases) if (k * 7 + j) % 3 == 0] or ["a"]
+            matcher.add(key, [nlp.make_doc(p) for p in chosen + chosen[:1]])  # one twice
+            meta[nlp.vocab.strings[key]] = (key, 1.0, None)
+        trie = FAST.phrase_trie(matcher, meta)
+        rng = random.Random(4)
+        for _ in range(200):
+            text = " ".join(rng.choice("abcdexyAB") for _ in range(rng.randint(0, 30)))
+            doc = nlp.make_doc(text)
+            assert trie.matches(doc) == list(matcher(doc))
+            found = []
+            trie.split(doc, found)
+            assert found == [(s, e, *meta[m]) for m, s, e in matcher(doc)]
+        doc = nlp.make_doc("a b c a b c d e")
+        assert [s for _m, s, _e in trie.matches(doc)] == sorted(s for _m, s, _e in trie.matches(doc))
+        assert len({(s, e) for _m, s, e in trie.matches(doc)}) < len(trie.matches(doc))  # keys share spans
+
+
+def test_fast_phrase_trie_not_for_callbacks():
+    """A matcher with an on_match callback, or a key of no kind, keeps spaCy's matcher."""
+    import spacy
+    from spacy.matcher import PhraseMatcher
+
+    nlp = spacy.blank("en")
+    matcher = PhraseMatcher(nlp.vocab)
+    matcher.add("A", [nlp.make_doc("a")])
+    assert FAST.phrase_trie(matcher, {}) is None  # "A" is no cue, anchor or marker
+    assert FAST.phrase_trie(matcher, {nlp.vocab.strings["A"]: ("A", 1.0, None)}) is not None
+    matcher.add("B", [nlp.make_doc("b")], on_match=lambda *args: None)
+    assert FAST.phrase_trie(matcher, {nlp.vocab.strings[k]: (k, 1.0, None) for k in "AB"}) is None
