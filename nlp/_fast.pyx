@@ -34,6 +34,36 @@ def token_columns(Doc doc):
     return orth, spacy, idx, length
 
 
+def orth_spacy_columns(Doc doc):
+    """``ORTH`` and ``SPACY`` of :func:`token_columns`."""
+    cdef int i, n = doc.length
+    orth = [None] * n
+    spacy = [None] * n
+    for i in range(n):
+        orth[i] = doc.c[i].lex.orth
+        spacy[i] = 1 if doc.c[i].spacy else 0
+    return orth, spacy
+
+
+def text_bounds(Doc doc, list texts, int separator):
+    """The token range ``(lo, hi)`` of each of ``texts`` in ``doc`` (the texts joined by
+    ``separator`` characters): ``bisect_left`` of each text's first and end character offset in
+    the tokens' ``IDX``, as ``painpoints._analyse_batch`` finds them."""
+    cdef int i = 0, n = doc.length
+    cdef Py_ssize_t off = 0, end
+    out = []
+    for t in texts:
+        end = off + len(<str>t)
+        while i < n and doc.c[i].idx < off:
+            i += 1
+        lo = i
+        while i < n and doc.c[i].idx < end:
+            i += 1
+        out.append((lo, i))
+        off = end + separator
+    return out
+
+
 def lower_column(Doc doc):
     """``doc.to_array(LOWER).tolist()``."""
     cdef int i, n = doc.length
@@ -523,10 +553,10 @@ cdef class Scorer:
             got = self.kinds[label] = k
         return got
 
-    def analyse(self, Doc doc, list texts, list out, list cues, dict marks, list idx, list length,
+    def analyse(self, Doc doc, list texts, list out, list cues, dict marks, idx, length,
                 list flags, list sent_starts, is_improvement_question, str lang):
         """The loop over sentences of ``PainPointDetector.analyse`` (same arguments as there;
-        ``out``: one empty list per text, filled)."""
+        ``out``: one empty list per text, filled; ``idx`` and ``length`` None: read from ``doc``)."""
         cdef _Batch b = _Batch()
         cdef int i, k, lo, hi, off, s0, s1, e1, ci = 0, c0, si, n_starts, c
         cdef bint improvement, trivial
@@ -534,8 +564,15 @@ cdef class Scorer:
         cdef int* starts
         b.n = n
         b.flags = b._ints(flags)
-        b.idx = b._ints(idx)
-        b.length = b._ints(length)
+        if idx is None or length is None:
+            b.idx = <int*>b._alloc(n * sizeof(int))
+            b.length = <int*>b._alloc(n * sizeof(int))
+            for i in range(n):
+                b.idx[i] = doc.c[i].idx
+                b.length[i] = doc.c[i].lex.length
+        else:
+            b.idx = b._ints(idx)
+            b.length = b._ints(length)
         b.n_cues = len(cues)
         b.cs = <int*>b._alloc(b.n_cues * sizeof(int))
         b.ce = <int*>b._alloc(b.n_cues * sizeof(int))
@@ -1109,18 +1146,29 @@ def lengths(Doc doc, int start, int end):
 def rows(list results, str text):
     """``painpoints._rows``: the public record of each sentence result of ``text``."""
     cdef Py_ssize_t a, b
+    cdef list spans
     out = []
     for r in results:
-        a = r["start"]
-        b = r["end"]
+        start = r["start"]
+        end = r["end"]
+        a = start
+        b = end
+        spans = r["cue_spans"]
+        if not spans:
+            cues = []
+        elif len(spans) == 1:
+            x, y = spans[0]
+            cues = [text[x:y]]
+        else:
+            cues = list(dict.fromkeys([text[x:y] for x, y in spans]))
         out.append({
-            "start": r["start"],
-            "end": r["end"],
+            "start": start,
+            "end": end,
             "sentence": text[a:b],
             "is_pain": r["is_pain"],
             "category": r["category"],
             "severity": r["severity"],
-            "cues": list(dict.fromkeys([text[x:y] for x, y in r["cue_spans"]])),
+            "cues": cues,
         })
     return out
 

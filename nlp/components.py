@@ -430,24 +430,28 @@ class PainPointDetector:
         if n == 0:
             return out
         columns = dict(columns or {})
-        if "SENT_STARTS" not in columns or "IDX" not in columns or "LENGTH" not in columns:
+        c_scorer = self._c_scorer is not None and _fast is not None  # it reads IDX and LENGTH from the Doc
+        if "SENT_STARTS" not in columns or (not c_scorer and ("IDX" not in columns or "LENGTH" not in columns)):
             arr = doc.to_array(_POSITION_ATTRS).astype("int64")
             columns["SENT_STARTS"] = (arr[:, 0] == 1).nonzero()[0].tolist()
             columns["IDX"] = arr[:, 1].tolist()
             columns["LENGTH"] = arr[:, 2].tolist()
-        sent_starts, idx, length = columns["SENT_STARTS"], columns["IDX"], columns["LENGTH"]
-        if "ORTH" not in columns:
-            columns["ORTH"] = doc.to_array(ORTH).tolist()
-        orths = columns["ORTH"]
-        if _fast is not None and self._flag_memo_c is not None and len(orths) == n:
-            flags = self._flag_memo_c.values(doc)  # the same, looked up in C
-        elif _fast is not None:
-            flags = _fast.memo_values(self._flag_memo, orths)
+        sent_starts, idx, length = columns["SENT_STARTS"], columns.get("IDX"), columns.get("LENGTH")
+        if _fast is not None and self._flag_memo_c is not None:
+            flags = self._flag_memo_c.values(doc)  # the memo, looked up in C
         else:
-            get = self._flag_memo.get
-            flags = [get(o) for o in orths]
+            if "ORTH" not in columns:
+                columns["ORTH"] = doc.to_array(ORTH).tolist()
+            if _fast is not None:
+                flags = _fast.memo_values(self._flag_memo, columns["ORTH"])
+            else:
+                get = self._flag_memo.get
+                flags = [get(o) for o in columns["ORTH"]]
         if None in flags:
-            flags = [f if f is not None else self._flags(o, doc.vocab) for f, o in zip(flags, orths, strict=True)]
+            if "ORTH" not in columns:
+                columns["ORTH"] = doc.to_array(ORTH).tolist()
+            flags = [f if f is not None else self._flags(o, doc.vocab)
+                     for f, o in zip(flags, columns["ORTH"], strict=True)]
         bounds = [(lo, hi) for lo, hi, _off, _ctx in texts]
 
         def word_columns():

@@ -215,18 +215,24 @@ def _analyse_batch(nlp, prepare, detector, texts: list[str], contexts: list[str 
         doc = _fast.tokenize(nlp.tokenizer, joined)  # the same Doc, without a special-case pass that changes nothing
     else:
         doc = nlp.make_doc(joined)
-    if _fast is not None:
-        orth, spacy, idx, length = _fast.token_columns(doc)
-        columns = {"ORTH": orth, "SPACY": spacy, "IDX": idx, "LENGTH": length}
+    if _fast is not None:  # the same, without IDX and LENGTH (the C code reads them from the Doc)
+        orth, spacy = _fast.orth_spacy_columns(doc)
+        columns = {"ORTH": orth, "SPACY": spacy}
+        bounds = _fast.text_bounds(doc, texts, len(_SEPARATOR))
     else:
         rows = doc.to_array(_BATCH_ATTRS)
         idx = rows[:, 2].tolist()
         columns = {"ORTH": rows[:, 0].tolist(), "SPACY": rows[:, 1].tolist(), "IDX": idx,
                    "LENGTH": rows[:, 3].tolist()}
+        bounds = []
+        off = 0
+        for t in texts:
+            bounds.append((bisect_left(idx, off), bisect_left(idx, off + len(t))))
+            off += len(t) + len(_SEPARATOR)
     spans = []
     off = 0
-    for t, c in zip(texts, contexts, strict=True):
-        spans.append((bisect_left(idx, off), bisect_left(idx, off + len(t)), off, c))
+    for (lo, hi), t, c in zip(bounds, texts, contexts, strict=True):
+        spans.append((lo, hi, off, c))
         off += len(t) + len(_SEPARATOR)
     prepare(doc, [(lo, hi) for lo, hi, _off, _c in spans], columns)
     results = detector.analyse(doc, spans, columns)

@@ -348,3 +348,23 @@ def test_fast_phrase_trie_not_for_callbacks():
     assert FAST.phrase_trie(matcher, {nlp.vocab.strings["A"]: ("A", 1.0, None)}) is not None
     matcher.add("B", [nlp.make_doc("b")], on_match=lambda *args: None)
     assert FAST.phrase_trie(matcher, {nlp.vocab.strings[k]: (k, 1.0, None) for k in "AB"}) is None
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_fast_text_bounds_are_the_bisects(lang):
+    """_fast.text_bounds gives the token ranges analyse_texts finds with bisect_left on IDX,
+    with empty texts, blank texts and texts that start or end with whitespace among them."""
+    from bisect import bisect_left
+
+    from nlp.pipeline import get_nlp
+
+    texts, _ = _random_texts(lang, 200, 11)
+    rng = random.Random(11)
+    texts = [rng.choice(["", " ", "\n", "  x ", " y", "z  "]) if i % 7 == 0 else t for i, t in enumerate(texts)]
+    doc = get_nlp(lang).make_doc("\n\n".join(texts))
+    idx = [t.idx for t in doc]
+    want, off = [], 0
+    for t in texts:
+        want.append((bisect_left(idx, off), bisect_left(idx, off + len(t))))
+        off += len(t) + 2
+    assert FAST.text_bounds(doc, texts, 2) == want
