@@ -1214,7 +1214,6 @@ cdef class CategoryRefiner:
     """
     cdef object model
     cdef object strings      # the model's string store
-    cdef object doc_strings  # that of the Doc at hand (ORTH hashes are the same in every store)
     cdef uint64_t empty_id
     cdef int ngram_size
     # chunk memo: hash of the ORTH sequence -> entry; entry e has orths[o_at[e]:o_at[e + 1]] and
@@ -1256,7 +1255,7 @@ cdef class CategoryRefiner:
         self.o_at.push_back(0)
         self.i_at.push_back(0)
 
-    cdef bint _is_space(self, const TokenC* t) except -1:
+    cdef bint _is_space(self, const TokenC* t, strings) except -1:
         """Whether the token's text is whitespace only (only tokens flagged ``IS_SPACE`` are
         asked; their text is checked once per ``ORTH``)."""
         cdef uint64_t orth = t.lex.orth
@@ -1266,12 +1265,13 @@ cdef class CategoryRefiner:
         it = self.spaces.find(orth)
         if it != self.spaces.end():
             return deref(it).second != 0
-        ok = self.doc_strings[orth].isspace()
+        ok = strings[orth].isspace()
         self.spaces[orth] = 1 if ok else 0
         return ok
 
-    cdef int _chunk(self, const TokenC* tokens, int a, int b, vector[uint64_t]* out) except -1:
-        """Append the word ids of the chunk ``tokens[a:b]`` to ``out``."""
+    cdef int _chunk(self, const TokenC* tokens, int a, int b, strings, vector[uint64_t]* out) except -1:
+        """Append the word ids of the chunk ``tokens[a:b]`` to ``out`` (``strings``: the Doc's
+        string store; ORTH hashes are the same in every store)."""
         cdef int i, e, n = b - a
         cdef uint64_t h
         cdef vector[uint64_t] key
@@ -1294,10 +1294,11 @@ cdef class CategoryRefiner:
                 for i in range(self.i_at[e], self.i_at[e + 1]):
                     out.push_back(self.ids[i])
                 return 0
-        words = self.model._ids("".join([self.doc_strings[key[i]] for i in range(n)]))
+        words = self.model._ids("".join([strings[key[i]] for i in range(n)]))
         for w in words:
             out.push_back(w)
-        if it != self.index.end():  # another chunk with the same hash: not memoised
+        # looked up again: Python code ran meanwhile (another thread may have added entries)
+        if self.index.find(h) != self.index.end():  # another chunk with this hash, or this one
             return 0
         if self.index.size() > 100_000:
             self._clear()
@@ -1335,21 +1336,21 @@ cdef class CategoryRefiner:
             i += 1
         hi = i + 1
         a = lo
+        strings = doc.vocab.strings
         for i in range(lo, hi):
             t = &doc.c[i]
-            if self._is_space(t):
+            if self._is_space(t, strings):
                 if a < i:
-                    self._chunk(doc.c, a, i, out)
+                    self._chunk(doc.c, a, i, strings, out)
                 a = i + 1
             elif t.spacy or i == hi - 1:
-                self._chunk(doc.c, a, i + 1, out)
+                self._chunk(doc.c, a, i + 1, strings, out)
                 a = i + 1
         return True
 
     def keys_at(self, Doc doc, int start, int end):
         """``model._keys(doc.text[start:end])`` for a span on token boundaries; None otherwise."""
         cdef vector[uint64_t] out
-        self.doc_strings = doc.vocab.strings
         if not self._sentence_ids(doc, start, end, &out):
             return None
         return [out[i] for i in range(out.size())] or [self.empty_id]
@@ -1392,7 +1393,6 @@ cdef class CategoryRefiner:
         cdef float[::1] bias
         cdef float[:, ::1] scores
         w_at.push_back(0)
-        self.doc_strings = doc.vocab.strings
         for start, end in spans:
             size = words.size()
             if not self._sentence_ids(doc, start, end, &words):
