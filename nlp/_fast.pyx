@@ -1744,3 +1744,371 @@ def phrase_trie(PhraseMatcher matcher, dict meta, dict anchored=None, dict marke
         actions[key] = a
     trie._read(matcher, actions)
     return trie
+
+
+# ---------------------------------------------------------------- category classifier
+# category_model.refine_categories: the unsure pain sentences, their classifier word ids, the
+# bag-of-words features, the sparse linear layer's scores and the choice of category
+
+from cython.operator cimport dereference as deref
+from libc.stdint cimport uint32_t
+from libcpp.unordered_map cimport unordered_map
+from murmurhash.mrmr cimport hash64 as _murmur64
+from spacy.attrs cimport IS_SPACE
+from spacy.lexeme cimport Lexeme
+
+import numpy as _numpy
+
+
+cdef inline uint32_t _murmur3_x86_32_uint64(uint64_t key, uint32_t seed) noexcept nogil:
+    """thinc's ``MurmurHash3_x86_32_uint64`` (thinc/layers/sparselinear.pyx), bit for bit."""
+    cdef uint32_t h1 = seed
+    cdef uint32_t c1 = 0xcc9e2d51u
+    cdef uint32_t c2 = 0x1b873593u
+    cdef uint32_t k1
+    k1 = key & 0xffffffffu
+    k1 *= c1
+    k1 = (k1 << 15) | (k1 >> 17)
+    k1 *= c2
+    h1 ^= k1
+    h1 = (h1 << 13) | (h1 >> 19)
+    h1 = h1 * 5 + 0xe6546b64u
+    k1 = key >> 32
+    k1 *= c1
+    k1 = (k1 << 15) | (k1 >> 17)
+    k1 *= c2
+    h1 ^= k1
+    h1 = (h1 << 13) | (h1 >> 19)
+    h1 = h1 * 5 + 0xe6546b64u
+    h1 ^= 8
+    h1 ^= h1 >> 16
+    h1 *= 0x85ebca6bu
+    h1 ^= h1 >> 13
+    h1 *= 0xc2b2ae35u
+    h1 ^= h1 >> 16
+    return h1
+
+
+cdef class CategoryRefiner:
+    """``category_model.refine_categories`` for one ``CategoryModel`` whose textcat has the
+    expected layers (``model._fast_layers``), with the word ids of each whitespace chunk memoised.
+
+    A chunk is a run of tokens with no space after them (``spacy``) and none of them whitespace:
+    its text is the join of the tokens' ``ORTH``, its word ids those ``model._ids`` gives for that
+    text (called on a miss; memoised by the chunk's ``ORTH`` sequence, which fixes its text). Each
+    cut between chunks is next to whitespace of the sentence text, so the ids of a sentence are
+    those of ``model._keys(text)``: ``str.split`` splits there too, and neither ``lower`` (its
+    final-sigma context stops at whitespace) nor ``fold_accents`` (NFD never reorders across a
+    whitespace character) looks across it. A token whose text holds whitespace without being
+    whitespace only stays inside its chunk, whose text ``model._ids`` splits as usual.
+    """
+    cdef object model
+    cdef object strings      # the model's string store
+    cdef uint64_t empty_id
+    cdef int ngram_size
+    # chunk memo: hash of the ORTH sequence -> entry; entry e has orths[o_at[e]:o_at[e + 1]] and
+    # word ids ids[i_at[e]:i_at[e + 1]]
+    cdef unordered_map[uint64_t, int] index
+    cdef vector[uint64_t] orths
+    cdef vector[uint64_t] ids
+    cdef vector[int] o_at
+    cdef vector[int] i_at
+    cdef unordered_map[uint64_t, char] spaces  # ORTH flagged IS_SPACE -> its text is whitespace
+    cdef dict order          # category key -> its index in research.schema.CATEGORIES
+    cdef list categories     # research.schema.CATEGORIES
+    cdef vector[int] column  # CATEGORIES index -> column of the model's label, -1 if none
+    # the sparse linear layer's W (class-major: class c's weights at c * length) copied
+    # index-major, so that a feature's weights of every class share a cache line or two instead
+    # of nO cache misses; made again when the layer holds another W array (a loaded or trained
+    # model's weights are never changed in place)
+    cdef object w_source
+    cdef object w_rows
+
+    def __init__(self, model, categories):
+        self.model = model
+        self.strings = model.nlp.vocab.strings
+        self.empty_id = self.strings[""]
+        self.ngram_size = model._fast_layers[0]
+        self.categories = list(categories)
+        self.order = {k: i for i, k in enumerate(self.categories)}
+        labels = list(model.labels)
+        for k in self.categories:
+            self.column.push_back(labels.index(k) if k in labels else -1)
+        self._clear()
+
+    cdef void _clear(self):
+        self.index.clear()
+        self.orths.clear()
+        self.ids.clear()
+        self.o_at.clear()
+        self.i_at.clear()
+        self.o_at.push_back(0)
+        self.i_at.push_back(0)
+
+    cdef bint _is_space(self, const TokenC* t, strings) except -1:
+        """Whether the token's text is whitespace only (only tokens flagged ``IS_SPACE`` are
+        asked; their text is checked once per ``ORTH``)."""
+        cdef uint64_t orth = t.lex.orth
+        cdef unordered_map[uint64_t, char].iterator it
+        if not Lexeme.c_check_flag(t.lex, IS_SPACE):
+            return False
+        it = self.spaces.find(orth)
+        if it != self.spaces.end():
+            return deref(it).second != 0
+        ok = strings[orth].isspace()
+        self.spaces[orth] = 1 if ok else 0
+        return ok
+
+    cdef int _chunk(self, const TokenC* tokens, int a, int b, strings, vector[uint64_t]* out) except -1:
+        """Append the word ids of the chunk ``tokens[a:b]`` to ``out`` (``strings``: the Doc's
+        string store; ORTH hashes are the same in every store)."""
+        cdef int i, e, n = b - a
+        cdef uint64_t h
+        cdef vector[uint64_t] key
+        cdef bint same
+        cdef unordered_map[uint64_t, int].iterator it
+        key.resize(n)
+        for i in range(n):
+            key[i] = tokens[a + i].lex.orth
+        h = _murmur64(key.data(), n * sizeof(uint64_t), 0)
+        it = self.index.find(h)
+        if it != self.index.end():
+            e = deref(it).second
+            same = self.o_at[e + 1] - self.o_at[e] == n
+            if same:
+                for i in range(n):
+                    if self.orths[self.o_at[e] + i] != key[i]:
+                        same = False
+                        break
+            if same:
+                for i in range(self.i_at[e], self.i_at[e + 1]):
+                    out.push_back(self.ids[i])
+                return 0
+        words = self.model._ids("".join([strings[key[i]] for i in range(n)]))
+        for w in words:
+            out.push_back(w)
+        # looked up again: Python code ran meanwhile (another thread may have added entries)
+        if self.index.find(h) != self.index.end():  # another chunk with this hash, or this one
+            return 0
+        if self.index.size() > 100_000:
+            self._clear()
+        self.index[h] = self.o_at.size() - 1
+        for i in range(n):
+            self.orths.push_back(key[i])
+        for w in words:
+            self.ids.push_back(w)
+        self.o_at.push_back(self.orths.size())
+        self.i_at.push_back(self.ids.size())
+        return 0
+
+    cdef bint _sentence_ids(self, Doc doc, int start, int end, vector[uint64_t]* out) except -1:
+        """Append the word ids of ``doc.text[start:end]`` (before the ``""`` fallback of
+        ``_keys``) to ``out``; False when the span is not on token boundaries."""
+        cdef int lo = 0, hi = doc.length, mid, i, a, tend
+        cdef const TokenC* t
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if doc.c[mid].idx < start:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo >= doc.length or doc.c[lo].idx != start or end <= start:
+            return False
+        i = lo
+        while True:  # the span's last token ends at ``end``
+            if i >= doc.length:
+                return False
+            tend = doc.c[i].idx + <int>doc.c[i].lex.length
+            if tend > end:
+                return False
+            if tend == end:
+                break
+            i += 1
+        hi = i + 1
+        a = lo
+        strings = doc.vocab.strings
+        for i in range(lo, hi):
+            t = &doc.c[i]
+            if self._is_space(t, strings):
+                if a < i:
+                    self._chunk(doc.c, a, i, strings, out)
+                a = i + 1
+            elif t.spacy or i == hi - 1:
+                self._chunk(doc.c, a, i + 1, strings, out)
+                a = i + 1
+        return True
+
+    def keys_at(self, Doc doc, int start, int end):
+        """``model._keys(doc.text[start:end])`` for a span on token boundaries; None otherwise."""
+        cdef vector[uint64_t] out
+        if not self._sentence_ids(doc, start, end, &out):
+            return None
+        return [out[i] for i in range(out.size())] or [self.empty_id]
+
+    def refine(self, Doc doc, list groups, double margin, double weight):
+        """``refine_categories(model, doc, groups, margin, weight)``: the unsure pain sentences
+        (``is_unsure``), the model's probabilities of their texts (the sparse linear layer's
+        scores of :meth:`linear_scores`, then the model's own softmax layer, once for the
+        batch) and the choice of each (``choose_category``)."""
+        cdef int s, n
+        cdef float[:, ::1] probs
+        unsure = []
+        spans = []
+        for rows, off in groups:
+            for r in rows:
+                if r["is_pain"] and _is_unsure(r.get("category_scores") or {}, r["category"], margin):
+                    unsure.append(r)
+                    spans.append((off + r["start"], off + r["end"]))
+        n = len(unsure)
+        if n == 0:
+            return
+        _ngrams, _linear, softmax = self.model._fast_layers
+        probs = _numpy.ascontiguousarray(softmax.predict(self.linear_scores(doc, spans)), dtype="float32")
+        for s in range(n):
+            r = unsure[s]
+            r["category"] = self._choose(r.get("category_scores") or {}, r["category"], probs, s, margin,
+                                         weight)
+
+    def linear_scores(self, Doc doc, list spans):
+        """What the model's sparse linear layer gives in ``model._predict_keys([model._keys(
+        doc.text[start:end]) for start, end in spans])``: a ``(len(spans), nO)`` float32 array."""
+        cdef vector[uint64_t] words, feats
+        cdef vector[int] w_at
+        cdef int n = len(spans), s, i, j, m, c, nO, nr_weight, size, n_feat
+        cdef uint32_t idx1, idx2, nw
+        cdef float value
+        cdef float* row
+        cdef bint v1
+        cdef float[::1] W
+        cdef float[::1] bias
+        cdef float[:, ::1] scores
+        w_at.push_back(0)
+        for start, end in spans:
+            size = words.size()
+            if not self._sentence_ids(doc, start, end, &words):
+                from nlp.category_model import _text_at  # noqa: PLC0415 (imports us)
+                for w in self.model._keys(_text_at(doc, start, end)):
+                    words.push_back(w)
+            if <int>words.size() == size:
+                words.push_back(self.empty_id)
+            w_at.push_back(words.size())
+        # model._predict_keys: each list's unigrams and n-grams, unique, sorted by key, with
+        # counts, into the sparse linear layer (thinc's set_scoresC: b first, then each feature's
+        # two weights per class, in float32)
+        _ngrams, linear, softmax = self.model._fast_layers
+        nO = linear.get_dim("nO")
+        nr_weight = linear.get_dim("length")
+        nw = <uint32_t>nr_weight
+        v1 = bool(linear.attrs["v1_indexing"])
+        W_param = linear.get_param("W")
+        if v1:
+            W = W_param
+        else:
+            if self.w_source is not W_param:
+                self.w_rows = _numpy.ascontiguousarray(W_param.reshape(nO, nr_weight).T).reshape(-1)
+                self.w_source = W_param
+            W = self.w_rows
+        bias = linear.get_param("b")
+        out = linear.ops.alloc2f(n, nO)
+        scores = out
+        for s in range(n):
+            feats.clear()
+            size = w_at[s + 1] - w_at[s]
+            for i in range(w_at[s], w_at[s + 1]):
+                feats.push_back(words[i])
+            for m in range(2, self.ngram_size + 1):
+                for i in range(w_at[s], w_at[s + 1] - m + 1):
+                    feats.push_back(_murmur64(&words[i], m * sizeof(uint64_t), 0))
+            cpp_sort(feats.begin(), feats.end())
+            row = &scores[s, 0]
+            for c in range(nO):
+                row[c] = row[c] + bias[c]
+            n_feat = feats.size()
+            i = 0
+            while i < n_feat:
+                j = i + 1
+                while j < n_feat and feats[j] == feats[i]:
+                    j += 1
+                value = <float>(j - i)
+                idx1 = _murmur3_x86_32_uint64(feats[i], 0)
+                idx2 = _murmur3_x86_32_uint64(feats[i], 1)
+                if v1:
+                    idx1 = idx1 & (nw - 1)
+                    idx2 = idx2 & (nw - 1)
+                    for c in range(nO):
+                        row[c] += W[idx1 + c] * value
+                        row[c] += W[idx2 + c] * value
+                else:
+                    idx1 = idx1 % nw
+                    idx2 = idx2 % nw
+                    for c in range(nO):
+                        row[c] += W[idx1 * nO + c] * value  # W[c * length + idx1]
+                        row[c] += W[idx2 * nO + c] * value
+                i = j
+        return out
+
+    cdef object _choose(self, dict scores, category, float[:, ::1] probs, int s, double margin,
+                        double weight):
+        """``choose_category(scores, category, probs of row s, margin, weight)`` of an unsure
+        sentence: the same float arithmetic in C doubles (each probability is a float32 widened,
+        as ``tolist`` does); keys that are not categories go to the Python function."""
+        cdef int i, k, best = -1, col
+        cdef double p, best_p = 0.0, top = 0.0, mix, best_mix = 0.0, v
+        cdef vector[int] cand_k
+        cdef vector[double] cand_v
+        if category == "other":
+            for k in range(<int>self.column.size()):
+                if self.categories[k] == "other":
+                    continue
+                col = self.column[k]
+                p = <double>probs[s, col] if col >= 0 else 0.0
+                if best < 0 or p > best_p:
+                    best, best_p = k, p
+            return self.categories[best]
+        for key, value in scores.items():
+            if value > 0:
+                got = self.order.get(key)
+                if got is None:
+                    return _choose_category_py(self, scores, category, probs, s, margin, weight)
+                v = value
+                if cand_k.empty() or v > top:
+                    top = v
+                cand_k.push_back(got)
+                cand_v.push_back(v)
+        for i in range(<int>cand_k.size()):
+            col = self.column[cand_k[i]]
+            p = <double>probs[s, col] if col >= 0 else 0.0
+            mix = (1 - weight) * cand_v[i] / top + weight * p
+            if best < 0 or mix > best_mix or (mix == best_mix and cand_k[i] < best):
+                best, best_mix = cand_k[i], mix
+        return self.categories[best]
+
+
+def _choose_category_py(CategoryRefiner self, dict scores, category, float[:, ::1] probs, int s,
+                        double margin, double weight):
+    """``choose_category`` itself, for scores with a key that is not a category."""
+    from nlp.category_model import choose_category  # noqa: PLC0415 (imports us)
+    labels = self.model.labels
+    row = dict(zip(labels, [probs[s, c] for c in range(len(labels))], strict=True))
+    return choose_category(scores, category, row, margin, weight)
+
+
+cdef bint _is_unsure(dict scores, category, double margin) except -1:
+    """``category_model.is_unsure``: ``other``, or the two heaviest candidates (scores > 0)
+    within ``margin``."""
+    cdef int n = 0
+    cdef double v, first = 0.0, second = 0.0
+    if category == "other":
+        return True
+    for value in scores.values():
+        if value > 0:
+            v = value
+            if n == 0:
+                first = v
+            elif v > first:
+                second = first
+                first = v
+            elif n == 1 or v > second:
+                second = v
+            n += 1
+    return n >= 2 and first - second <= margin

@@ -113,6 +113,7 @@ class CategoryModel:
         self.labels = tuple(self.textcat.labels)
         self.stem = int(nlp.meta.get("recorrido", {}).get("stem", 0))
         self._chunk_keys: dict[str, list[int]] = {}  # the word ids of each whitespace chunk
+        self._refiner = None  # refine_categories in C (nlp/_fast.pyx), made on first use
         # the model's layers, to score word lists without building a Doc per sentence (a Doc
         # costs more than the prediction); None when the architecture is not the expected one
         layers = {m.name: m for m in self.textcat.model.walk()}
@@ -142,7 +143,12 @@ class CategoryModel:
 
     def _keys(self, text: str) -> list[int]:
         """The ids (string hashes) of the classifier's words of ``text`` (:func:`_words`),
-        memoised per whitespace-separated chunk, as :func:`_words` tokenises chunk by chunk."""
+        memoised per whitespace-separated chunk, as :func:`_words` tokenises chunk by chunk; the
+        id of ``""`` when there is no word."""
+        return self._ids(text) or [self.nlp.vocab.strings[""]]
+
+    def _ids(self, text: str) -> list[int]:
+        """:meth:`_keys` without the ``""`` of a text with no word (maybe an empty list)."""
         memo = self._chunk_keys
         out: list[int] = []
         low = text.lower()
@@ -154,7 +160,7 @@ class CategoryModel:
                 strings = self.nlp.vocab.strings
                 keys = memo[chunk] = [strings[w] for w in _words(chunk, self.nlp.tokenizer, self.stem)]
             out += keys
-        return out or [self.nlp.vocab.strings[""]]
+        return out
 
     def _predict(self, words: list[list[str]]):
         """The textcat model's scores of word lists (one row per list).
@@ -401,6 +407,12 @@ def refine_categories(model: CategoryModel, doc: Doc, groups: list[tuple[list[di
     category of a pain sentence the rules are unsure of can change (:func:`choose_category`);
     the classifier is asked once for all of them, one sentence text at a time.
     """
+    if _fast is not None and isinstance(model, CategoryModel) and model._fast_layers is not None:
+        # the same in C, from the Doc's tokens
+        if model._refiner is None:
+            model._refiner = _fast.CategoryRefiner(model, CATEGORIES)
+        model._refiner.refine(doc, groups, margin, weight)
+        return
     unsure = [(r, off) for rows, off in groups for r in rows
               if r["is_pain"] and is_unsure(r.get("category_scores") or {}, r["category"], margin)]
     if not unsure:

@@ -368,3 +368,139 @@ def test_fast_text_bounds_are_the_bisects(lang):
         want.append((bisect_left(idx, off), bisect_left(idx, off + len(t))))
         off += len(t) + 2
     assert FAST.text_bounds(doc, texts, 2) == want
+
+
+ODD_TEXTS = ["", " ", "\t", "\u00a0", ".", "!!! ...", "¿¡", "1234", "3 hours", "42.5%", "Σ ΟΔΟΣ ΣΑΣ",
+             "ÉSPÉRÉ  en\tla  cédula\u00a0pública", "naïve café\u2003résumé", "a\nb\n\nc",
+             "line\r\nbreak", "İstanbul DİKKAT", "e\u0301le\u0300ve", "\u0301 alone", "x\u200by", "x\u3000y",
+             "TABS\t\tand  spaces ", "emoji 😀😀 ok", "e-mail@example.com www.example.com", "can't won't y'all",
+             "U.S.A. EE. UU. Sr. p.m.", "B/.5.00 $20 20%", "«citas» “quotes” (paréntesis) [corchetes]",
+             "ñandú ÑANDÚ", "—", "...ok..."]
+
+
+def _odd_docs(lang: str, seed: int) -> list:
+    """Batch Docs (texts joined by blank lines, as painpoints._analyse_batch joins them) of odd
+    texts: accents, digits, punctuation only, no words, tabs, non-breaking and other spaces, line
+    breaks inside a text, combining marks, final sigma, dotted capital I."""
+    from nlp.pipeline import get_nlp
+
+    rng = random.Random(seed)
+    texts, _ = _random_texts(lang, 150, seed)
+    pieces = ODD_TEXTS + texts
+    docs = []
+    for _ in range(4):
+        chosen = [rng.choice(pieces) + rng.choice(["", " ", "\u00a0", "\t", "  "]) + rng.choice(pieces)
+                  for _ in range(60)]
+        docs.append(get_nlp(lang).make_doc("\n\n".join(chosen)))
+    return docs
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_fast_category_keys_identical(lang, seed):
+    """The C word ids of a span (memoised per whitespace chunk of tokens) are those of
+    ``CategoryModel._keys`` of its text, for every token-aligned span of odd texts."""
+    from nlp.category_model import CategoryModel, load_category_model, train
+
+    model = load_category_model(lang)
+    stemmed = train([("I waited for hours", "waiting"), ("they charged a fee", "cost")] * 2, lang, epochs=1,
+                    stem=3)
+    rng = random.Random(seed)
+    for m in (model, CategoryModel(model.nlp), stemmed):
+        refiner = FAST.CategoryRefiner(m, category_model.CATEGORIES)
+        for doc in _odd_docs(lang, seed):
+            text = doc.text
+            starts = [t.idx for t in doc]
+            ends = [t.idx + len(t) for t in doc]
+            for _ in range(150):
+                i = rng.randrange(len(doc))
+                j = min(len(doc) - 1, i + rng.randrange(25))
+                assert refiner.keys_at(doc, starts[i], ends[j]) == m._keys(text[starts[i]:ends[j]])
+                got = refiner.keys_at(doc, starts[i] + 1, ends[j])  # not on a token start: None
+                assert got in (None, m._keys(text[starts[i] + 1:ends[j]]))
+            assert refiner.keys_at(doc, starts[0], ends[-1]) == m._keys(text[starts[0]:ends[-1]])
+
+
+def _unsure_groups(doc, seed):
+    """Sentence results over ``doc`` (one group per text), many of them close calls, with
+    category_scores of every kind: ties, "other", one candidate, zero and negative weights, int
+    weights, none at all."""
+    rng = random.Random(seed)
+    cats = [c for c in category_model.CATEGORIES if c != "other"]
+    bounds = [(t.idx, t.idx + len(t)) for t in doc if not t.is_space]
+    groups, i = [], 0
+    while i < len(bounds):
+        off = bounds[i][0]
+        rows = []
+        for _ in range(rng.randint(1, 4)):
+            if i >= len(bounds):
+                break
+            j = min(len(bounds) - 1, i + rng.randrange(15))
+            scores = {c: rng.choice([0.0, -0.5, 0.3, 0.5, 1.0, 1.5, 2, 2.25, 3.0])
+                      for c in rng.sample(cats, rng.randint(0, 4))}
+            if scores and rng.random() < 0.3:  # an exact tie
+                a, b = rng.sample(list(scores), 2) if len(scores) > 1 else (next(iter(scores)),) * 2
+                scores[b] = scores[a]
+            category = rng.choice(["other", *(k for k, v in scores.items() if v > 0)])
+            rows.append({"start": bounds[i][0] - off, "end": bounds[j][1] - off,
+                         "is_pain": rng.random() < 0.85,
+                         "category": category, "category_scores": scores})
+            if rng.random() < 0.05:
+                del rows[-1]["category_scores"]
+            i = j + 1
+        groups.append((rows, off))
+    return groups
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("margin, weight", [(1.5, 0.5), (0.0, 1.0), (3.0, 0.0), (1.0, 0.25)])
+def test_fast_refine_categories_identical(lang, margin, weight, monkeypatch):
+    """refine_categories in C (_fast.CategoryRefiner) chooses what the Python path chooses,
+    with the same probabilities (the C scores of the sparse linear layer are checked against
+    ``_predict_keys``)."""
+    import copy
+
+    model = category_model.load_category_model(lang)
+    for k, doc in enumerate(_odd_docs(lang, 7)):
+        groups = _unsure_groups(doc, k)
+        fast, slow = copy.deepcopy(groups), copy.deepcopy(groups)
+        category_model.refine_categories(model, doc, fast, margin, weight)
+        with monkeypatch.context() as m:
+            m.setattr(category_model, "_fast", None)
+            category_model.refine_categories(model, doc, slow, margin, weight)
+        assert fast == slow
+        changed = sum(a["category"] != b["category"] for (ra, _), (rb, _) in zip(fast, groups, strict=True)
+                      for a, b in zip(ra, rb, strict=True))
+        assert changed  # the classifier had its say
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_fast_category_scores_identical(lang, monkeypatch):
+    """The C sparse linear layer's scores (before the softmax) equal thinc's in
+    ``_predict_keys``, bit for bit."""
+    import numpy
+    from thinc.api import Model
+
+    model = category_model.load_category_model(lang)
+    refiner = FAST.CategoryRefiner(model, category_model.CATEGORIES)
+    _n, linear, _softmax = model._fast_layers
+    captured = []
+    real = Model.predict
+
+    def spy(self, X):
+        Y = real(self, X)
+        if self is linear:
+            captured.append(Y)
+        return Y
+
+    monkeypatch.setattr(Model, "predict", spy)
+    for doc in _odd_docs(lang, 11):
+        ends = {t.i: t.idx + len(t) for t in doc}
+        spans = [(t.idx, ends[min(len(doc) - 1, t.i + k % 9)])
+                 for k, t in enumerate(doc) if not t.is_space][::5]
+        got = refiner.linear_scores(doc, spans)
+        captured.clear()
+        model._predict_keys([model._keys(doc.text[s:e]) for s, e in spans])
+        want = captured[0]
+        assert got.dtype == want.dtype == numpy.float32 and got.shape == want.shape
+        assert numpy.array_equal(got.view("uint32"), want.view("uint32"))
