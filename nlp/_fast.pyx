@@ -1225,6 +1225,14 @@ def phrase_cues(PhraseMatcher matcher, Doc doc, dict meta, list found):
         found.append((c_matches[i].start, c_matches[i].end) + <tuple>meta[c_matches[i].label])
 
 
+def empty_cache(Tokenizer tokenizer):
+    """Give ``tokenizer`` an empty cache of chunks (``_flush_cache`` deletes the entries but
+    their count stays, and a tokenizer stops caching at ``max_cache_size`` entries). The old
+    entries stay allocated, in the tokenizer's memory pool, until the tokenizer goes."""
+    if type(tokenizer) is Tokenizer:
+        tokenizer._cache = PreshMap()
+
+
 def warm(Tokenizer tokenizer, str text, set seen):
     """``painpoints._warm_tokenizer_cache``: tokenise alone each whitespace-free chunk of
     ``text`` that is neither cached nor a special case nor in ``seen`` (then added to it), and

@@ -409,6 +409,11 @@ def make_nlp(lang: str, config: dict | None = None) -> Language:
     lemmatizer = nlp.add_pipe("recorrido_lemmatizer")
     lemmatizer.initialize()  # lookup tables from spacy-lookups-data, on disk
     nlp.add_pipe("recorrido_pain_points", config=config.get("pain_points", {}))
+    if _fast is not None:
+        # the component tokenised its thousands of pattern phrases: out of the tokenizer's cache
+        # with them (it holds at most max_cache_size chunks and never evicts, so they would take
+        # the room of the words of the texts to come)
+        _fast.empty_cache(nlp.tokenizer)
     return nlp
 
 
