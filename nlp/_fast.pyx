@@ -494,6 +494,12 @@ cdef class _Batch:
                 free(<void*><size_t>ptr)
 
 
+cdef enum:
+    _W_SERVANT = 1     # a word of the first person plural ("we", "capturamos")
+    _W_POSSESSIVE = 2  # "our", "nuestro"
+    _W_SYSTEM = 4      # "database", "sistema"
+
+
 cdef class Scorer:
     """The options of a ``PainPointDetector`` as C numbers, and its cue label kinds."""
     cdef object det
@@ -508,6 +514,7 @@ cdef class Scorer:
     cdef double implicit_category_factor
     cdef list precedence
     cdef dict category_order
+    cdef PreshMap word_bits  # word form -> 1 + _W_* bits (PainPointDetector._servant_voice, _own_system)
 
     def __init__(self, det, pain_labels):
         cfg = det.cfg
@@ -533,6 +540,7 @@ cdef class Scorer:
         self.precedence = [(w, l) for w, l in cfg["category_precedence"] or ()]
         from research.schema import CATEGORIES
         self.category_order = {k: i for i, k in enumerate(CATEGORIES)}
+        self.word_bits = PreshMap()
 
     cdef int kind(self, label) except -1:
         got = self.kinds.get(label)
@@ -679,6 +687,43 @@ cdef class Scorer:
                 return ns
         return -1
 
+    cdef int _word_bits(self, Doc doc, int i) except -1:
+        """The _W_* bits of token ``i``'s word form (lexical: memoised per form)."""
+        cdef const TokenC* t = &doc.c[i]
+        cdef size_t got = <size_t>self.word_bits.get(t.lex.orth)
+        cdef int bits = 0
+        if got:
+            return <int>(got - 1)
+        lex = self.det.lex
+        low = doc.vocab.strings[t.lex.lower]
+        ends = lex.SERVANT_VOICE_ENDINGS
+        if low in lex.SERVANT_VOICE or (ends and t.lex.length > 5 and low.endswith(ends)):
+            bits |= _W_SERVANT
+        if low in lex.OWN_SYSTEM_POSSESSIVES:
+            bits |= _W_POSSESSIVE
+        if low in lex.OWN_SYSTEM_WORDS:
+            bits |= _W_SYSTEM
+        self.word_bits.set(t.lex.orth, <void*><size_t>(bits + 1))
+        return bits
+
+    cdef bint _servant_voice(self, Doc doc, int s0, int e1) except -1:
+        """PainPointDetector._servant_voice."""
+        cdef int i
+        for i in range(s0, e1):
+            if self._word_bits(doc, i) & _W_SERVANT:
+                return True
+        return False
+
+    cdef bint _own_system(self, Doc doc, int s0, int e1) except -1:
+        """PainPointDetector._own_system: a possessive with a system word among the next three."""
+        cdef int i, j
+        for i in range(s0, e1):
+            if self._word_bits(doc, i) & _W_POSSESSIVE:
+                for j in range(i + 1, min(i + 4, e1)):
+                    if self._word_bits(doc, j) & _W_SYSTEM:
+                        return True
+        return False
+
     cdef tuple _category(self, dict by_cat, dict top_cue, dict implicit_by_cat, Doc doc, int s0, int e1):
         """PainPointDetector._category (same arguments and result, same dict order)."""
         cdef dict specific = {}
@@ -689,9 +734,9 @@ cdef class Scorer:
         for k, v in by_cat.items():
             if k != "other":
                 specific[k] = v
-        if "repetition" in specific and "internal_tools" in specific and self.det._servant_voice(doc, s0, e1):
+        if "repetition" in specific and "internal_tools" in specific and self._servant_voice(doc, s0, e1):
             specific["internal_tools"] += specific.pop("repetition")
-        if "channel_failure" in specific and self.det._own_system(doc, s0, e1):
+        if "channel_failure" in specific and self._own_system(doc, s0, e1):
             specific["internal_tools"] = specific.get("internal_tools", 0.0) + specific.pop("channel_failure")
         for winner, loser in self.precedence:
             if winner in specific and loser in specific and <double>top_cue.get(winner, 0.0) >= self.topic_below:
