@@ -1073,12 +1073,13 @@ cdef inline bint _is_trigger(const Kinds* K, int k) noexcept nogil:
             or k == K.opener)
 
 
-def sentence_starts(list kinds, list orths, list spacy, list texts, special_kinds, tuple codes, dict memo,
-                    dot):
+def sentence_starts(list kinds, orths, spacy, list texts, special_kinds, tuple codes, dict memo,
+                    dot, Doc doc=None):
     """``SentenceSplitter.starts_of_texts`` after its ``kinds``: the sentence starts of each text
     ``(lo, hi)``, in order, by the rules of ``SentenceSplitter._starts_in``. ``codes`` are the
     kind codes of nlp.pipeline (``_WORD, _SPACE, ... _FINAL_STEM``), ``memo`` the splitter's
-    facts per word form, ``dot`` the id of ".". ``kinds`` is changed as ``_starts_in`` changes it."""
+    facts per word form, ``dot`` the id of ".". ``kinds`` is changed as ``_starts_in`` changes it. ``orths`` and ``spacy`` None:
+    read from ``doc``."""
     cdef Py_ssize_t i, n = len(kinds), n_special = 0, a = 0, b, q
     cdef int lo, hi, j, k, x, stem, prev_i, prev, n_cand
     cdef bint quick, has_stem, newline, start
@@ -1124,11 +1125,11 @@ def sentence_starts(list kinds, list orths, list spacy, list texts, special_kind
             stem = K.word
             for x in range(lo, hi):
                 k = ck[x]
-                if stem != K.word and k == K.terminal and <uint64_t>orths[x] == dot_id:
+                if stem != K.word and k == K.terminal and (doc.c[x].lex.orth if orths is None else <uint64_t>orths[x]) == dot_id:
                     k = K.final_abbr if stem == K.final_stem else K.abbr
                     ck[x] = k
                     kinds[x] = k
-                stem = k if (k == K.abbr_stem or k == K.final_stem) and not spacy[x] else K.word
+                stem = k if (k == K.abbr_stem or k == K.final_stem) and not (doc.c[x].spacy if spacy is None else spacy[x]) else K.word
         # a sentence can only start at the first word after a trigger, or at an opener
         cand.clear()
         for q in range(a, b):
@@ -1163,14 +1164,14 @@ def sentence_starts(list kinds, list orths, list spacy, list texts, special_kind
             if newline:
                 start = True
             elif prev == K.ellipsis:
-                start = not memo[orths[x]][1]
+                start = not memo[doc.c[x].lex.orth if orths is None else orths[x]][1]
             elif prev == K.terminal or (prev == K.closer and prev_i >= lo + 1
                                         and (ck[prev_i - 1] == K.terminal or ck[prev_i - 1] == K.ellipsis)):
                 start = True
             elif prev == K.final_abbr:
-                start = memo[orths[x]][2]
+                start = memo[doc.c[x].lex.orth if orths is None else orths[x]][2]
             else:
-                start = k == K.opener and not memo[orths[prev_i]][3]
+                start = k == K.opener and not memo[doc.c[prev_i].lex.orth if orths is None else orths[prev_i]][3]
             if start:
                 found.append(x)
         a = b

@@ -458,9 +458,9 @@ class PainPointDetector:
             if self._c_anchored is not None and _fast is not None:  # _fast.anchored reads the Doc
                 columns["FLAGS"] = flags
                 return columns
-            for attr, name in ((LOWER, "LOWER"), (LEMMA, "LEMMA")):
+            for attr, name in ((LOWER, "LOWER"), (LEMMA, "LEMMA"), (ORTH, "ORTH")):
                 if name not in columns:
-                    if _fast is not None:
+                    if _fast is not None and attr != ORTH:
                         columns[name] = (_fast.lower_column if attr == LOWER else _fast.lemma_column)(doc)
                     else:
                         columns[name] = doc.to_array(attr).tolist()

@@ -215,9 +215,8 @@ def _analyse_batch(nlp, prepare, detector, texts: list[str], contexts: list[str 
         doc = _fast.tokenize(nlp.tokenizer, joined)  # the same Doc, without a special-case pass that changes nothing
     else:
         doc = nlp.make_doc(joined)
-    if _fast is not None:  # the same, without IDX and LENGTH (the C code reads them from the Doc)
-        orth, spacy = _fast.orth_spacy_columns(doc)
-        columns = {"ORTH": orth, "SPACY": spacy}
+    if _fast is not None:  # no token columns: the C code reads the Doc
+        columns = {}
         bounds = _fast.text_bounds(doc, texts, len(_SEPARATOR))
     else:
         rows = doc.to_array(_BATCH_ATTRS)

@@ -122,8 +122,9 @@ class SentenceSplitter:
         doc.from_array(_SENT_START, out)
         return doc
 
-    def _kinds_of(self, orths: list[int], vocab, doc: Doc | None = None) -> list[int]:
-        """The kind of each word form in ``orths`` (``doc``'s ``ORTH`` column when given)."""
+    def _kinds_of(self, orths: list[int] | None, vocab, doc: Doc | None = None) -> list[int]:
+        """The kind of each word form in ``orths`` (``doc``'s ``ORTH`` column when given; None:
+        read from ``doc``)."""
         if _fast is not None and doc is not None and self._kinds_c is not None:
             kinds = self._kinds_c.values(doc)
         elif _fast is not None:
@@ -132,6 +133,8 @@ class SentenceSplitter:
             get = self._kinds.get
             kinds = [get(orth) for orth in orths]
         if None in kinds:
+            if orths is None:
+                orths = doc.to_array(ORTH).tolist()
             kinds = [k if k is not None else self._facts(o, vocab)[0] for k, o in zip(kinds, orths, strict=True)]
         return kinds
 
@@ -143,10 +146,13 @@ class SentenceSplitter:
         """
         kinds = self._kinds_of(orths, doc.vocab, doc)
         strings = doc.vocab.strings
-        if _fast is not None:
+        if _fast is not None:  # orths and spacy may be None there (read from the Doc)
             found = _fast.sentence_starts(kinds, orths, spacy, texts, _SPECIAL, _KIND_CODES, self._memo,
-                                          strings["."])
+                                          strings["."], doc)
         else:
+            if orths is None or spacy is None:
+                rows = doc.to_array(_ORTH_SPACY)
+                orths, spacy = rows[:, 0].tolist(), rows[:, 1].tolist()
             found = self._texts_starts(kinds, orths, spacy, texts, strings)
         if out is None:
             return found
@@ -301,6 +307,8 @@ class LowercaseLookupLemmatizer(Lemmatizer):
             get = memo.get
             lemmas = [get(orth) for orth in orths]
         if None in lemmas:
+            if orths is None:
+                orths = doc.to_array(ORTH).tolist()
             strings = vocab.strings
             for i, orth in enumerate(orths):
                 if lemmas[i] is None:
@@ -336,12 +344,11 @@ def _preprocessor(nlp: Language):
         n = len(doc)
         if not n:
             return doc
-        if columns is None:
+        orths, spaces = (columns or {}).get("ORTH"), (columns or {}).get("SPACY")
+        if (orths is None or spaces is None) and (_fast is None or texts is None):
             rows = doc.to_array(_ORTH_SPACY)
             orths, spaces = rows[:, 0].tolist(), rows[:, 1].tolist()
-        else:
-            orths, spaces = columns["ORTH"], columns["SPACY"]
-        lemmas = lemma_ids(orths, doc.vocab, doc)
+        lemmas = lemma_ids(orths, doc.vocab, doc)  # orths may be None with _fast (read from the Doc)
         if _fast is not None and texts is not None:  # the same, without the numpy round trip
             found = splitter.starts_of_texts(doc, orths, spaces, texts, None)
             _fast.set_starts_and_lemmas(doc, found, lemmas)
