@@ -353,26 +353,7 @@ class PainPointDetector:
                                         words()["FLAGS"])
             else:
                 found += self._anchored(doc, anchors, bounds, words())
-        # a cue inside a longer cue ("working" in "not working") is dropped; the same span
-        # found by two patterns of one label counts once, with the larger weight
-        if _fast is not None:
-            return _fast.keep_cues(found), marks
-        best: dict[tuple, tuple] = {}
-        for c in found:
-            key = (c[0], c[1], c[2])
-            if key not in best or c[3] > best[key][3]:
-                best[key] = c
-        found = sorted(best.values(), key=lambda c: (c[0], -(c[1] - c[0])))
-        kept = []
-        reach = -1  # the furthest end of a kept cue: a cue ending beyond it is inside none
-        for c in found:
-            if c[1] <= reach and any(k[0] <= c[0] and c[1] <= k[1] and (k[1] - k[0]) > (c[1] - c[0])
-                                     for k in kept[-12:]):
-                continue
-            kept.append(c)
-            if c[1] > reach:
-                reach = c[1]
-        return kept, marks
+        return (_fast.keep_cues if _fast is not None else _keep_cues)(found), marks
 
     def _anchored(self, doc: Doc, anchors, bounds, words) -> list[tuple]:
         """Matches of the token patterns near their anchors (``anchors`` sorted by start), one
@@ -762,6 +743,31 @@ _POSITION_ATTRS = [SENT_START, IDX, LENGTH]
 # bits of a word form (PainPointDetector._flags)
 _SPACE, _BRK, _NUM, _EXCL, _SHOUT, _PUNCT, _ALPHA = 1, 2, 4, 8, 16, 32, 64
 _WORD_COLUMNS = ("ORTH", "LOWER", "LEMMA")
+
+
+def _keep_cues(found: list[tuple]) -> list[tuple]:
+    """The cues ``_match`` keeps of ``found`` (``(start, end, label, weight, category)``).
+
+    A cue inside a longer cue ("working" in "not working") is dropped; the same span found by
+    two patterns of one label counts once, with the larger weight (the first of equals); sorted
+    by start, then longest first.
+    """
+    best: dict[tuple, tuple] = {}
+    for c in found:
+        key = (c[0], c[1], c[2])
+        if key not in best or c[3] > best[key][3]:
+            best[key] = c
+    found = sorted(best.values(), key=lambda c: (c[0], -(c[1] - c[0])))
+    kept = []
+    reach = -1  # the furthest end of a kept cue: a cue ending beyond it is inside none
+    for c in found:
+        if c[1] <= reach and any(k[0] <= c[0] and c[1] <= k[1] and (k[1] - k[0]) > (c[1] - c[0])
+                                 for k in kept[-12:]):
+            continue
+        kept.append(c)
+        if c[1] > reach:
+            reach = c[1]
+    return kept
 
 
 def _required_words(pattern: list[dict], strings) -> list[tuple[str, frozenset]]:

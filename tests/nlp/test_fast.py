@@ -504,3 +504,19 @@ def test_fast_category_scores_identical(lang, monkeypatch):
         want = captured[0]
         assert got.dtype == want.dtype == numpy.float32 and got.shape == want.shape
         assert numpy.array_equal(got.view("uint32"), want.view("uint32"))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fast_keep_cues_is_the_python_filter(seed):
+    """_fast.keep_cues keeps what components._keep_cues keeps (the same tuple objects, in the
+    same order) on cue lists dense in duplicates, equal weights, nesting and ties of position."""
+    rng = random.Random(seed)
+    for _ in range(300):
+        found = []
+        for _ in range(rng.randrange(0, 40)):
+            s = rng.randrange(0, 30)
+            found.append((s, s + rng.randrange(1, 6), rng.choice(["waiting", "cost", "NEG", "waiting"]),
+                          rng.choice([0.3, 1.0, 1.0, 2.0]), rng.choice([None, "cost", "trust"])))
+        found.sort(key=lambda c: c[0]) if rng.random() < 0.5 else None
+        got, want = FAST.keep_cues(list(found)), components._keep_cues(list(found))
+        assert got == want and all(a is b for a, b in zip(got, want, strict=True))
