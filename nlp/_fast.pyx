@@ -1004,96 +1004,58 @@ def split_matches(list matches, dict meta, dict anchored, dict marker_ids, list 
             marks[marker_ids[m]].append((s, e))
 
 
-cdef struct _Cue:
-    long long order   # start * 2**32 - length: the output order
-    int s, e
-    int label         # label id (equal labels, equal ids)
-    int first         # position in ``found`` of the first cue of this span and label
-    int pos           # position in ``found`` of this cue
-    double weight
-
-
-cdef bint _by_span_label(const _Cue& a, const _Cue& b) noexcept nogil:
-    if a.s != b.s:
-        return a.s < b.s
-    if a.e != b.e:
-        return a.e < b.e
-    if a.label != b.label:
-        return a.label < b.label
-    return a.pos < b.pos
-
-
-cdef bint _by_order(const _Cue& a, const _Cue& b) noexcept nogil:
-    if a.order != b.order:
-        return a.order < b.order
-    return a.first < b.first
-
-
-_LABEL_IDS: dict = {}
-
-
 def keep_cues(list found):
     """The cues ``_match`` keeps of ``found`` (``(start, end, label, weight, category)``): one
     per span and label (the first of the largest weight), none inside a longer kept cue, sorted
-    by start then longest first (cues of one span in the order their span and label first
-    came: what a dict of the best cue per span and label, sorted stably, gives)."""
-    cdef Py_ssize_t n = len(found)
-    cdef vector[_Cue] cues
-    cdef vector[_Cue] best
-    cdef _Cue cue
-    cdef Py_ssize_t i, j, g
-    cdef int k, n_kept = 0, s, e, reach = -1, lo
+    by start then longest first."""
+    cdef dict best = {}
+    cdef int i, j, n, n_kept = 0, s, e, reach = -1, lo
     cdef bint inside
-    cdef vector[int] ks, ke
-    cues.resize(n)
-    for i in range(n):
-        c = <tuple>found[i]
-        label = c[2]
-        got = _LABEL_IDS.get(label)
-        if got is None:
-            got = _LABEL_IDS[label] = len(_LABEL_IDS)
-        cue.s = c[0]
-        cue.e = c[1]
-        cue.label = got
-        cue.weight = c[3]
-        cue.pos = i
-        cue.first = i
-        cue.order = <long long>cue.s * 4294967296 - (cue.e - cue.s)
-        cues[i] = cue
-    cpp_sort(cues.begin(), cues.end(), _by_span_label)
-    i = 0
-    while i < n:  # one group per span and label, in the order of ``found``
-        g = i
-        j = i + 1
-        while j < n and cues[j].s == cues[i].s and cues[j].e == cues[i].e and cues[j].label == cues[i].label:
-            if cues[j].weight > cues[g].weight:
-                g = j
-            j += 1
-        cue = cues[g]
-        cue.first = cues[i].pos
-        best.push_back(cue)
-        i = j
-    cpp_sort(best.begin(), best.end(), _by_order)
+    cdef int* ks
+    cdef int* ke
+    for c in found:
+        key = (c[0], c[1], c[2])
+        old = best.get(key)
+        if old is None or c[3] > old[3]:
+            best[key] = c
+    # sorted by (start, -length), stable: one int key per cue
+    ordered = sorted(best.values(), key=_order_key)
+    n = len(ordered)
     kept = []
-    for k in range(<int>best.size()):
-        s = best[k].s
-        e = best[k].e
-        if e <= reach:
-            inside = False
-            lo = n_kept - 12 if n_kept > 12 else 0
-            for j in range(lo, n_kept):
-                if ks[j] <= s and e <= ke[j] and (ke[j] - ks[j]) > (e - s):
-                    inside = True
-                    break
-            if inside:
-                continue
-        kept.append(found[best[k].pos])
-        ks.push_back(s)
-        ke.push_back(e)
-        n_kept += 1
-        if e > reach:
-            reach = e
+    ks = <int*>malloc(max(1, n) * sizeof(int))
+    ke = <int*>malloc(max(1, n) * sizeof(int))
+    if ks is NULL or ke is NULL:
+        free(ks)
+        free(ke)
+        raise MemoryError()
+    try:
+        for c in ordered:
+            s = c[0]
+            e = c[1]
+            if e <= reach:
+                inside = False
+                lo = n_kept - 12 if n_kept > 12 else 0
+                for j in range(lo, n_kept):
+                    if ks[j] <= s and e <= ke[j] and (ke[j] - ks[j]) > (e - s):
+                        inside = True
+                        break
+                if inside:
+                    continue
+            kept.append(c)
+            ks[n_kept] = s
+            ke[n_kept] = e
+            n_kept += 1
+            if e > reach:
+                reach = e
+    finally:
+        free(ks)
+        free(ke)
     return kept
+
+
+def _order_key(c):
+    cdef long long s = c[0], e = c[1]
+    return s * 4294967296 - (e - s)
 
 
 # ---------------------------------------------------------------- sentence starts, words, records
