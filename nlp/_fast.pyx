@@ -1335,17 +1335,23 @@ def warm(Tokenizer tokenizer, str text, set seen):
             return
 
 
-def text_at(Doc doc, int start, int end):
-    """``doc.text[start:end]`` when ``start`` is where a token starts and ``end`` where one ends
-    (built from those tokens, without ``doc.text``); None otherwise."""
-    cdef int lo = 0, hi = doc.length, mid, i, tend
-    cdef const TokenC* t
+cdef inline int _first_token_from(Doc doc, int start) noexcept:
+    """The first token of ``doc`` starting at or after character ``start`` (``doc.length`` if none)."""
+    cdef int lo = 0, hi = doc.length, mid
     while lo < hi:
         mid = (lo + hi) >> 1
         if doc.c[mid].idx < start:
             lo = mid + 1
         else:
             hi = mid
+    return lo
+
+
+def text_at(Doc doc, int start, int end):
+    """``doc.text[start:end]`` when ``start`` is where a token starts and ``end`` where one ends
+    (built from those tokens, without ``doc.text``); None otherwise."""
+    cdef int lo = _first_token_from(doc, start), i, tend
+    cdef const TokenC* t
     if lo >= doc.length or doc.c[lo].idx != start or end <= start:
         return None
     strings = doc.vocab.strings
@@ -1958,14 +1964,8 @@ cdef class CategoryRefiner:
     cdef bint _sentence_ids(self, Doc doc, int start, int end, vector[uint64_t]* out) except -1:
         """Append the word ids of ``doc.text[start:end]`` (before the ``""`` fallback of
         ``_keys``) to ``out``; False when the span is not on token boundaries."""
-        cdef int lo = 0, hi = doc.length, mid, i, a, tend
+        cdef int lo = _first_token_from(doc, start), i, a, tend
         cdef const TokenC* t
-        while lo < hi:
-            mid = (lo + hi) >> 1
-            if doc.c[mid].idx < start:
-                lo = mid + 1
-            else:
-                hi = mid
         if lo >= doc.length or doc.c[lo].idx != start or end <= start:
             return False
         i = lo
