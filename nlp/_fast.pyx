@@ -16,35 +16,6 @@ from spacy.structs cimport TokenC
 from spacy.tokens.doc cimport Doc
 
 
-def token_columns(Doc doc):
-    """``ORTH``, ``SPACY``, ``IDX`` and ``LENGTH`` of every token of ``doc`` as lists of ints
-    (``doc.to_array([ORTH, SPACY, IDX, LENGTH])`` column by column, ``tolist()``)."""
-    cdef int i, n = doc.length
-    cdef const TokenC* t
-    orth = [None] * n
-    spacy = [None] * n
-    idx = [None] * n
-    length = [None] * n
-    for i in range(n):
-        t = &doc.c[i]
-        orth[i] = t.lex.orth
-        spacy[i] = 1 if t.spacy else 0
-        idx[i] = t.idx
-        length[i] = t.lex.length
-    return orth, spacy, idx, length
-
-
-def orth_spacy_columns(Doc doc):
-    """``ORTH`` and ``SPACY`` of :func:`token_columns`."""
-    cdef int i, n = doc.length
-    orth = [None] * n
-    spacy = [None] * n
-    for i in range(n):
-        orth[i] = doc.c[i].lex.orth
-        spacy[i] = 1 if doc.c[i].spacy else 0
-    return orth, spacy
-
-
 def text_bounds(Doc doc, list texts, int separator):
     """The token range ``(lo, hi)`` of each of ``texts`` in ``doc`` (the texts joined by
     ``separator`` characters): ``bisect_left`` of each text's first and end character offset in
